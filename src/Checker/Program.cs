@@ -1,0 +1,2 @@
+// Placeholder entry point until the replay command lands.
+return 0;

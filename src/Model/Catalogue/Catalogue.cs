@@ -1,0 +1,60 @@
+namespace Verify.Model;
+
+/// <summary>
+/// The modules and defs of one configuration: a fixed, finite universe, so that states can index
+/// defs, cache keys and C globals by position.
+/// </summary>
+public sealed class Catalogue
+{
+    public ValueArray<DefSpec> Defs { get; }
+    public ValueArray<ModuleSpec> Modules { get; }
+    /// <summary>Names of the C-globals groups (one per shared object's static state).</summary>
+    public ValueArray<string> Globals { get; }
+    /// <summary>The core modules every interpreter creates, in creation order (sys first).</summary>
+    public ValueArray<int> CoreModules { get; }
+
+    public Catalogue(IEnumerable<DefSpec> defs, IEnumerable<ModuleSpec> modules, IEnumerable<string> globals)
+    {
+        Defs = ValueArray.From(defs);
+        Modules = ValueArray.From(modules);
+        Globals = ValueArray.From(globals);
+        var problems = Validate().ToList();
+        if (problems.Count > 0)
+            throw new CatalogueException(string.Join("; ", problems));
+        CoreModules = ValueArray.From(Enumerable.Range(0, Modules.Count).Where(i => Modules[i].Origin == Origin.Core));
+    }
+
+    private IEnumerable<string> Validate()
+    {
+        var seen = new HashSet<string>();
+        foreach (var m in Modules)
+        {
+            if (!seen.Add(m.Name)) yield return $"module '{m.Name}' is declared twice";
+            if (m.Def < 0 || m.Def >= Defs.Count) { yield return $"module '{m.Name}' names no def"; continue; }
+            var d = Defs[m.Def];
+            if (m.Origin == Origin.Dynamic && string.IsNullOrEmpty(m.Path))
+                yield return $"dynamic module '{m.Name}' needs a path";
+            if ((m.Origin == Origin.Core) != (d.Style == InitStyle.Core))
+                yield return $"module '{m.Name}': only core defs (sys, builtins) have the core origin";
+        }
+        foreach (var d in Defs)
+        {
+            if (d.Globals < 0 || d.Globals >= Globals.Count) yield return $"def '{d.Name}' names no C-globals group";
+            if (d.IsMultiPhase && d.MSize < 0) yield return $"multi-phase def '{d.Name}' must have m_size >= 0";
+            if (d.Style == InitStyle.Core && d.MSize != -1) yield return $"core def '{d.Name}' has m_size -1 in CPython";
+        }
+    }
+
+    public int ModuleIndex(string name)
+    {
+        for (var i = 0; i < Modules.Count; i++)
+            if (Modules[i].Name == name) return i;
+        return -1;
+    }
+
+    public DefSpec DefOf(int module) => Defs[Modules[module].Def];
+    public int DefIndexOf(int module) => Modules[module].Def;
+    public bool IsCore(int module) => Modules[module].Origin == Origin.Core;
+}
+
+public sealed class CatalogueException(string message) : Exception(message);

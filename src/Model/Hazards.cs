@@ -1,0 +1,86 @@
+namespace Verify.Model;
+
+public enum HazardKind : byte
+{
+    /// <summary>an object freed under an allocator domain other than its own (the abort class: D2, S2 on 3.12)</summary>
+    ForeignAllocatorFree,
+    /// <summary>an object freed after the interpreter that allocated it ended (the crash-at-exit class: S1 on 3.12.1)</summary>
+    DeadOwnerFree,
+    /// <summary>an object of an ended interpreter is still reachable (what later becomes a <see cref="DeadOwnerFree"/>, or a leak)</summary>
+    DeadOwnerReachable,
+}
+
+/// <summary>A hazard, at an event of a step (<see cref="EventIndex"/>) or in a state (-1).</summary>
+public sealed record Hazard(HazardKind Kind, int EventIndex, ObjId Id, HeapObject Object, int Actor);
+
+/// <summary>
+/// Hazards are derived, never declared per scenario: from the frees among a step's events (with which
+/// interpreters had ended by then), and from which objects a state can still reach.
+/// </summary>
+public static class Hazards
+{
+    public static IEnumerable<Hazard> InEvents(State before, IReadOnlyList<Event> events)
+    {
+        var ended = new HashSet<int>();
+        for (var i = 0; i < before.Interps.Count; i++)
+            if (before.Interps[i].Status == InterpStatus.Ended) ended.Add(i);
+        for (var k = 0; k < events.Count; k++)
+        {
+            switch (events[k])
+            {
+                case InterpLifecycle { Status: InterpStatus.Ended } e:
+                    ended.Add(e.Interp);
+                    break;
+                case RefEvent { Op: RefOp.Free } f:
+                    // One free, one hazard: a foreign allocator is reported first, as glibc aborts in free()
+                    // (exp4-d: 3.12.1 aborts, not segfaults, when S's dead objects are freed under main).
+                    if (f.Object.Domain != f.ActorDomain)
+                        yield return new Hazard(HazardKind.ForeignAllocatorFree, k, f.Id, f.Object, f.Actor);
+                    else if (ended.Contains(f.Object.Owner))
+                        yield return new Hazard(HazardKind.DeadOwnerFree, k, f.Id, f.Object, f.Actor);
+                    break;
+            }
+        }
+    }
+
+    public static IEnumerable<Hazard> InState(State s)
+    {
+        var reachable = s.Reachable();
+        for (var i = 0; i < s.Heap.Count; i++)
+        {
+            var o = s.Heap[i];
+            if (reachable[i] && s.Interps[o.Owner].Status == InterpStatus.Ended && s.Phase == ProcessPhase.Running)
+                yield return new Hazard(HazardKind.DeadOwnerReachable, -1, new ObjId(i), o, -1);
+        }
+    }
+
+    public static string Describe(Hazard h, Catalogue cat) => h.Kind switch
+    {
+        HazardKind.ForeignAllocatorFree =>
+            $"{Objects.Describe(h.Object, cat)} allocated by {Interp.Name(h.Object.Domain)}'s obmalloc is freed while {Interp.Name(h.Actor)} is current (free(): invalid pointer)",
+        HazardKind.DeadOwnerFree =>
+            $"{Objects.Describe(h.Object, cat)} of ended {Interp.Name(h.Object.Owner)} is freed while {Interp.Name(h.Actor)} is current; its GC links point into {Interp.Name(h.Object.Owner)}'s freed GC state",
+        _ => $"{Objects.Describe(h.Object, cat)} of ended {Interp.Name(h.Object.Owner)} is still reachable",
+    };
+}
+
+/// <summary>Readable names for heap objects.</summary>
+public static class Objects
+{
+    public static string Describe(HeapObject o, Catalogue cat)
+    {
+        var mod = o.Module >= 0 ? cat.Modules[o.Module].Name : "?";
+        var init = o.Serial > 0 ? $" (init #{o.Serial})" : "";
+        var by = $" owned by {Interp.Name(o.Owner)}";
+        return o.Kind switch
+        {
+            ObjKind.Module when o.Def >= 0 => $"module {mod} [init-created]{init}{by}",
+            ObjKind.Module => $"module {mod} [copy]{by}",
+            ObjKind.Dict => $"dict ({mod}){by}",
+            ObjKind.List => $"{mod}.obj list{init}{by}",
+            ObjKind.Type => $"{mod}.error type{init}{by}",
+            ObjKind.Func => $"{mod} function{init}{by}",
+            _ => o.Kind.ToString(),
+        };
+    }
+}

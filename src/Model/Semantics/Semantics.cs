@@ -1,0 +1,404 @@
+namespace Verify.Model;
+
+/// <summary>
+/// What one CPython version (or one fix strategy) does on each transition. Everything version-independent
+/// lives here: importlib's Python side (<c>_load_unlocked</c>), interpreter teardown (T11), finalization
+/// (T12), the cyclic collector and crash prediction. A version supplies the C side: creating the module
+/// on import, the core modules' fix-up, <c>clear_extension</c>, and runtime finalization.
+/// </summary>
+public abstract class Semantics
+{
+    /// <summary>The name users pass to <c>--semantics</c>, e.g. <c>cpython-3.12</c>.</summary>
+    public abstract string Name { get; }
+    /// <summary>Other versions with the same machinery.</summary>
+    public virtual IReadOnlyList<string> Aliases => [];
+    /// <summary>One line: what distinguishes this semantics.</summary>
+    public abstract string Summary { get; }
+
+    /// <summary>Whether isolated interpreters (own obmalloc and GIL, the check) exist: 3.12+.</summary>
+    public virtual bool HasIsolatedInterpreters => true;
+    /// <summary>Whether <c>_testinternalcapi.clear_extension</c> exists: 3.12+.</summary>
+    public virtual bool HasClearExtension => true;
+
+    /// <summary>
+    /// Which hazards crash the real process in this version. A free under another interpreter's obmalloc
+    /// is handed to libc, which aborts; a free of an object whose interpreter has ended touches that
+    /// interpreter's freed GC state, which crashes only where nothing untracks such objects first.
+    /// </summary>
+    public abstract CrashKind? CrashFor(HazardKind hazard);
+
+    // ---- the C side, per version -----------------------------------------------------------------
+
+    /// <summary>An interpreter builds its own <c>sys</c> and <c>builtins</c> and fixes them up (T9).</summary>
+    protected abstract void CreateCoreModules(Machine m, int interp);
+
+    /// <summary>
+    /// <c>_imp.create_dynamic(spec)</c> / <c>_imp.create_builtin(spec)</c> in <paramref name="interp"/> for a
+    /// single-phase module: the cache lookup, the init on a miss, the fix-up. Returns a new reference.
+    /// </summary>
+    protected abstract ObjId CreateSinglePhase(Machine m, int interp, int module);
+
+    /// <summary><c>_testinternalcapi.clear_extension(name, path)</c> run in <paramref name="interp"/> (T10).</summary>
+    protected virtual void ClearCachedExtension(Machine m, int interp, int module) =>
+        throw new InvalidOperationException($"{Name} has no clear_extension");
+
+    /// <summary><c>_PyImport_Fini</c>: what happens to the extension cache when the runtime ends.</summary>
+    protected abstract void FinalizeRuntime(Machine m);
+
+    /// <summary>3.13+: every extension init runs under main's thread state.</summary>
+    protected virtual bool InitsRunUnderMain => false;
+
+    // ---- initial state ---------------------------------------------------------------------------
+
+    /// <summary>A started process: main alive with its <c>sys</c> and <c>builtins</c>, subinterpreter slots empty.</summary>
+    public State Initial(Catalogue cat, int slots)
+    {
+        var m = new Machine(cat, Machine.EmptyState(cat, slots));
+        m.SetInterp(Interp.Main, InterpStatus.Alive, InterpKind.Main);
+        CreateCoreModules(m, Interp.Main);
+        return m.Freeze();
+    }
+
+    // ---- preconditions -------------------------------------------------------------------------
+
+    /// <summary>Null when <paramref name="action"/> is enabled in <paramref name="s"/>; otherwise why not, and what would be right.</summary>
+    public string? WhyDisabled(State s, Action action, Catalogue cat)
+    {
+        if (!s.IsRunning)
+            return s.Phase == ProcessPhase.Crashed ? "the process has crashed: no step can follow" : "the process is finalized: no step can follow finalize";
+        switch (action)
+        {
+            case NewInterp n:
+                if (n.I < 1 || n.I > s.Slots) return $"interpreter {n.I} is not a subinterpreter slot: this configuration has slots 1..{s.Slots} (0 is main)";
+                if (s.Interps[n.I].Status == InterpStatus.Alive) return $"interpreter {n.I} is already alive";
+                if (s.Interps[n.I].Status == InterpStatus.Ended) return $"interpreter {n.I} has ended; slots are not reused: use another slot";
+                if (n.Mode == InterpKind.Main) return "mode must be legacy, isolated or isolated-override";
+                if (n.Mode != InterpKind.Legacy && !HasIsolatedInterpreters) return $"{Name} has no isolated interpreters (no per-interpreter obmalloc or isolation check): use mode legacy";
+                return null;
+            case EndInterp e:
+                if (e.I == Interp.Main) return "interpreter 0 is main: main ends only with finalize";
+                if (!s.IsAlive(e.I)) return $"interpreter {e.I} is not alive: create it with new_interp first";
+                return null;
+            case ModuleAction ma:
+                if (!s.IsAlive(ma.I)) return ma.I < 0 || ma.I > s.Slots
+                    ? $"interpreter {ma.I} does not exist: this configuration has 0 (main) and slots 1..{s.Slots}"
+                    : $"interpreter {ma.I} is not alive: create it with new_interp first";
+                if (ma.Module < 0 || ma.Module >= cat.Modules.Count) return $"module index {ma.Module} is not in the catalogue";
+                var name = cat.Modules[ma.Module].Name;
+                if (cat.IsCore(ma.Module)) return $"'{name}' is a core module that every interpreter creates itself; the model does not import, delete or clear it";
+                var present = s.Interps[ma.I].SysModule(ma.Module).IsObject;
+                return ma switch
+                {
+                    Import => null,
+                    ClearExtension when !HasClearExtension => $"{Name} has no _testinternalcapi.clear_extension (new in 3.12)",
+                    ClearExtension => null,
+                    _ when !present => $"'{name}' is not in sys.modules of interpreter {ma.I}: import it first",
+                    SetAttr when !cat.DefOf(ma.Module).Values.HasFlag(ValueSet.List) => $"'{name}' has no 'obj' attribute in this catalogue",
+                    _ => null,
+                };
+            case Finalization:
+                return null;
+            default:
+                return $"unknown action {action}";
+        }
+    }
+
+    /// <summary>Every action enabled in <paramref name="s"/>, in a fixed order.</summary>
+    public IEnumerable<Action> EnabledActions(State s, Catalogue cat)
+    {
+        foreach (var a in AllActions(s.Slots, cat))
+            if (WhyDisabled(s, a, cat) is null) yield return a;
+    }
+
+    /// <summary>The finite action alphabet of a configuration (enabled or not).</summary>
+    public static IEnumerable<Action> AllActions(int slots, Catalogue cat)
+    {
+        for (var i = 1; i <= slots; i++)
+        {
+            foreach (var k in new[] { InterpKind.Legacy, InterpKind.Isolated, InterpKind.IsolatedOverride })
+                yield return new NewInterp(i, k);
+            yield return new EndInterp(i);
+        }
+        for (var i = 0; i <= slots; i++)
+            for (var mod = 0; mod < cat.Modules.Count; mod++)
+            {
+                if (cat.IsCore(mod)) continue;
+                yield return new Import(i, mod);
+                yield return new DelSysModules(i, mod);
+                yield return new Reload(i, mod);
+                yield return new ReloadSpec(i, mod);
+                yield return new ClearExtension(i, mod);
+                yield return new SetAttr(i, mod);
+            }
+        yield return new Finalization();
+    }
+
+    // ---- one transition ----------------------------------------------------------------------------
+
+    /// <summary>
+    /// Applies an enabled action. Throws <see cref="ArgumentException"/> if it is not enabled
+    /// (callers validate traces with <see cref="WhyDisabled"/> first).
+    /// </summary>
+    public Transition Apply(State s, Action action, Catalogue cat)
+    {
+        if (WhyDisabled(s, action, cat) is { } why) throw new ArgumentException(why, nameof(action));
+        var m = new Machine(cat, s);
+        var outcome = Outcome.Ok;
+        try
+        {
+            Run(m, action);
+        }
+        catch (PythonImportError e)
+        {
+            outcome = Outcome.Error(e.Message);
+        }
+        m.ActAs(Interp.Main);
+        if (m.Phase == ProcessPhase.Running) m.CollectAllLive();
+
+        var events = m.Events.ToList();
+        var crash = FirstCrash(s, events);
+        if (crash is { } c)
+        {
+            events.RemoveRange(c.Hazard.EventIndex + 1, events.Count - c.Hazard.EventIndex - 1);
+            m.Phase = ProcessPhase.Crashed;
+            outcome = Outcome.Crashed(c.Kind, Hazards.Describe(c.Hazard, cat));
+        }
+        return new Transition(action, m.Freeze(), events, outcome);
+    }
+
+    private (Hazard Hazard, CrashKind Kind)? FirstCrash(State before, List<Event> events)
+    {
+        foreach (var h in Hazards.InEvents(before, events))
+            if (CrashFor(h.Kind) is { } k) return (h, k);
+        return null;
+    }
+
+    private void Run(Machine m, Action action)
+    {
+        switch (action)
+        {
+            case NewInterp n:
+                m.SetInterp(n.I, InterpStatus.Alive, n.Mode);
+                m.Emit(new InterpLifecycle(n.I, InterpStatus.Alive, n.Mode));
+                m.ActAs(n.I);
+                CreateCoreModules(m, n.I);
+                break;
+            case EndInterp e:
+                EndInterpreter(m, e.I);
+                break;
+            case Import i:
+                m.ActAs(i.I);
+                // A plain import of a name already in sys.modules never reaches the C machinery.
+                if (m.SysModule(i.I, i.Module).IsNone) Load(m, i.I, i.Module);
+                break;
+            case ReloadSpec r:
+                m.ActAs(r.I);
+                Load(m, r.I, r.Module);
+                break;
+            case DelSysModules d:
+                m.ActAs(d.I);
+                m.SetSysModule(d.I, d.Module, ObjId.None);
+                break;
+            case Reload r:
+                m.ActAs(r.I);
+                ReloadModule(m, r.I, r.Module);
+                break;
+            case SetAttr a:
+                m.ActAs(a.I);
+                m.SetAttr(m[m.SysModule(a.I, a.Module)].Dict, Attr.Obj, ObjId.Constant);
+                break;
+            case ClearExtension c:
+                m.ActAs(c.I);
+                ClearCachedExtension(m, c.I, c.Module);
+                break;
+            case Finalization:
+                FinalizeProcess(m);
+                break;
+        }
+    }
+
+    // ---- importlib --------------------------------------------------------------------------------
+
+    /// <summary>
+    /// <c>_load_unlocked(spec)</c>: <c>create_module</c>, <c>sys.modules[name] = module</c>, <c>exec_module</c>
+    /// (a no-op for single-phase modules); on an exec error the name is removed again.
+    /// </summary>
+    private void Load(Machine m, int interp, int module)
+    {
+        var def = m.Catalogue.DefOf(module);
+        var mod = def.IsMultiPhase ? CreateMultiPhase(m, interp, module) : CreateSinglePhase(m, interp, module);
+        m.SetSysModule(interp, module, mod);
+        if (def.IsMultiPhase)
+        {
+            try
+            {
+                ExecMultiPhase(m, mod, module);
+            }
+            catch (PythonImportError)
+            {
+                m.SetSysModule(interp, module, ObjId.None);
+                m.Decref(mod);
+                throw;
+            }
+        }
+        m.Decref(mod);
+    }
+
+    /// <summary>
+    /// T7: <c>PyInit_*</c> returns the def (which <c>PyModuleDef_Init</c> gives an index), then
+    /// <c>PyModule_FromDefAndSpec</c> makes the module in the importing interpreter. Nothing is cached.
+    /// </summary>
+    private ObjId CreateMultiPhase(Machine m, int interp, int module)
+    {
+        var defIndex = m.Catalogue.DefIndexOf(module);
+        var def = m.Catalogue.Defs[defIndex];
+        if (InitsRunUnderMain) m.SwitchTo(Interp.Main);
+        m.AssignIndexIfUnset(defIndex);
+        m.Emit(new InitRan(InitKind.MultiPhaseInit, defIndex, module, m.Current, 0));
+        m.SwitchTo(interp);
+        // 3.12+: a def without the per-interpreter-GIL slot is refused in an own-GIL interpreter that checks.
+        if (!def.PerInterpreterGil && m.OwnGil(interp) && m.CheckOn(interp))
+            throw Refuse(m, module);
+        return m.NewModule(defIndex, module);
+    }
+
+    /// <summary>The exec slots: the HOWTO opt-out refuses a second exec anywhere in the process.</summary>
+    private static void ExecMultiPhase(Machine m, ObjId mod, int module)
+    {
+        var def = m.Catalogue.DefOf(module);
+        if (def.Style == InitStyle.OptOut)
+        {
+            var g = m.Globals(def.Globals);
+            if (g.Loaded) throw Raise(m, module, "cannot load module more than once per process");
+            m.SetGlobals(def.Globals, g with { Loaded = true });
+        }
+        m.FillValues(mod, InitKind.Exec);
+    }
+
+    /// <summary>
+    /// T4: <c>importlib.reload</c> calls <c>exec_module</c> only. <c>exec_dynamic</c> skips copy modules (no
+    /// <c>md_def</c>), single-phase defs (no slots) and modules that have state; a multi-phase module
+    /// with <c>m_size == 0</c> has no state, so its exec slots run again.
+    /// </summary>
+    private static void ReloadModule(Machine m, int interp, int module)
+    {
+        var mod = m.SysModule(interp, module);
+        var o = m[mod];
+        if (o.Def < 0) return;
+        var def = m.Catalogue.Defs[o.Def];
+        if (def.IsMultiPhase && def.MSize == 0) ExecMultiPhase(m, mod, module);
+    }
+
+    // ---- teardown and finalization ------------------------------------------------------------------
+
+    /// <summary>T11, <c>Py_EndInterpreter</c>: <c>finalize_modules</c> then the interpreter state is cleared.</summary>
+    private void EndInterpreter(Machine m, int interp)
+    {
+        m.ActAs(interp);
+        FinalizeModules(m, interp);
+        m.SetSysDictCopy(interp, ObjId.None, builtins: false);
+        m.SetSysDictCopy(interp, ObjId.None, builtins: true);
+        m.Collect(interp);
+        m.SetInterp(interp, InterpStatus.Ended, m.KindOf(interp));
+        m.Emit(new InterpLifecycle(interp, InterpStatus.Ended, m.KindOf(interp)));
+        m.ActAs(Interp.Main);
+    }
+
+    /// <summary>
+    /// <c>finalize_modules</c>: empty <c>sys.modules</c>, collect, clear the dicts of modules still alive,
+    /// then <c>_PyImport_ClearModulesByIndex</c>, then collect again.
+    /// </summary>
+    private static void FinalizeModules(Machine m, int interp)
+    {
+        var weak = new List<ObjId>();
+        for (var mod = 0; mod < m.Catalogue.Modules.Count; mod++)
+        {
+            var x = m.SysModule(interp, mod);
+            if (x.IsNone) continue;
+            weak.Add(x);
+            m.SetSysModule(interp, mod, ObjId.None);
+        }
+        m.Collect(interp);
+        foreach (var x in weak)
+            if (!m.IsFreed(x)) m.ClearDict(m[x].Dict);
+        ClearModulesByIndex(m, interp);
+        m.Collect(interp);
+    }
+
+    /// <summary>
+    /// <c>_PyImport_ClearModulesByIndex</c>: for each module in this interpreter's modules-by-index that has
+    /// <c>md_def</c>, drop <c>md_def.m_copy</c>, whoever made it; then empty the list. Same in every version.
+    /// </summary>
+    private static void ClearModulesByIndex(Machine m, int interp)
+    {
+        foreach (var x in m.ModulesByIndex(interp).ToArray())
+            if (x.IsObject && !m.IsFreed(x) && m[x].Def >= 0) m.ClearMCopy(m[x].Def);
+        m.ClearMbi(interp);
+    }
+
+    /// <summary>T12, <c>Py_Finalize</c>: remaining subinterpreters end (their atexit hooks run: checked on 3.10-3.13), then main, then the runtime.</summary>
+    private void FinalizeProcess(Machine m)
+    {
+        for (var i = 1; i < m.InterpCount; i++)
+            if (m.IsAlive(i)) EndInterpreter(m, i);
+        m.ActAs(Interp.Main);
+        FinalizeModules(m, Interp.Main);
+        m.SetSysDictCopy(Interp.Main, ObjId.None, builtins: false);
+        m.SetSysDictCopy(Interp.Main, ObjId.None, builtins: true);
+        m.Collect(Interp.Main);
+        FinalizeRuntime(m);
+        m.SetInterp(Interp.Main, InterpStatus.Ended, InterpKind.Main);
+        m.Emit(new InterpLifecycle(Interp.Main, InterpStatus.Ended, InterpKind.Main));
+        m.Phase = ProcessPhase.Finalized;
+    }
+
+    // ---- shared C helpers for the versions ---------------------------------------------------------
+
+    /// <summary>Raises <c>ImportError(message)</c> from the current step.</summary>
+    protected static PythonImportError Raise(Machine m, int module, string message)
+    {
+        m.Emit(new ImportFailed(module, message));
+        return new PythonImportError(message);
+    }
+
+    /// <summary><c>_PyImport_CheckSubinterpIncompatibleExtensionAllowed</c>'s refusal.</summary>
+    protected static PythonImportError Refuse(Machine m, int module) =>
+        Raise(m, module, $"module {m.Catalogue.Modules[module].Name} does not support loading in subinterpreters");
+
+    /// <summary>
+    /// The <c>m_size == -1</c> cache hit: <c>import_add_module</c> (the module already in <c>sys.modules</c>,
+    /// else a new copy module), then a shallow <c>PyDict_Update</c> from <paramref name="source"/>, then
+    /// modules-by-index. No init runs.
+    /// </summary>
+    protected static ObjId CopyFromCache(Machine m, int interp, int module, ObjId source)
+    {
+        var mod = m.AddModule(module);
+        m.DictUpdate(m[mod].Dict, source);
+        m.SetMbi(interp, m.Def(m.Catalogue.DefIndexOf(module)).MIndex, mod);
+        return mod;
+    }
+
+    /// <summary>The <c>m_size &gt;= 0</c> cache hit: <c>def.m_init()</c> runs again in the current interpreter.</summary>
+    protected static ObjId ReinitFromCache(Machine m, int interp, int module)
+    {
+        var mod = m.RunInit(module, InitKind.Reinit);
+        m.SetSysModule(interp, module, mod);
+        m.SetMbi(interp, m.Def(m.Catalogue.DefIndexOf(module)).MIndex, mod);
+        return mod;
+    }
+
+    /// <summary>An interpreter's own <c>sys</c>/<c>builtins</c> module, made by the interpreter itself (new reference).</summary>
+    protected static ObjId BuildCoreModule(Machine m, int module) => m.RunInit(module, InitKind.CoreCreate);
+
+    /// <summary>3.12+: <c>sysdict_copy</c> / <c>builtins_copy</c>, the per-interpreter source for re-loading core modules.</summary>
+    protected static void KeepCoreDictCopy(Machine m, int interp, int module, ObjId mod) =>
+        m.SetSysDictCopy(interp, m.CopyDict(m[mod].Dict), builtins: m.Catalogue.Modules[module].Name == "builtins");
+
+    public override string ToString() => Name;
+}
+
+/// <summary>An <c>ImportError</c> raised in Python by the step; carries its message.</summary>
+public sealed class PythonImportError(string message) : Exception(message);
+
+/// <summary>What one step did: the action, the state after it, its events in order, and what Python saw.</summary>
+public sealed record Transition(Action Action, State State, IReadOnlyList<Event> Events, Outcome Outcome);

@@ -1,0 +1,72 @@
+namespace Verify.Model;
+
+public enum ObjKind : byte
+{
+    /// <summary>a module object: init-created (<c>md_def</c> set) or a copy (<c>md_def == NULL</c>)</summary>
+    Module,
+    Dict,
+    List,
+    /// <summary>a heap exception type</summary>
+    Type,
+    /// <summary>a builtin function; <see cref="HeapObject.Self"/> is its <c>__self__</c></summary>
+    Func,
+}
+
+/// <summary>The attributes a model module dict can hold, one slot each.</summary>
+public enum Attr : byte { Obj, Error, Func }
+
+/// <summary>
+/// One mortal object. A flat value (no references to other CLR objects) so that the heap is an array
+/// of structs: cheap to copy, compare and hash.
+/// </summary>
+/// <param name="Owner">the interpreter whose thread state was current when it was allocated</param>
+/// <param name="Domain">the allocator it came from: 0 (main's obmalloc, shared by legacy subinterpreters) or an isolated interpreter's own</param>
+/// <param name="RefCount">exactly the references the state holds to it</param>
+/// <param name="Def">modules: <c>md_def</c> (-1 for a copy module); others: the def whose init made it (-1 if none)</param>
+/// <param name="Module">the catalogue module (requested name) whose import made it</param>
+/// <param name="Serial">the value of the def's C-globals init counter when the init that made it ran (0: not made by an init)</param>
+/// <param name="Dict">modules: their <c>__dict__</c></param>
+/// <param name="Self">functions: <c>__self__</c></param>
+/// <param name="Obj">dicts: the <c>obj</c> slot</param>
+/// <param name="Error">dicts: the <c>error</c> slot</param>
+/// <param name="Fn">dicts: the function slot</param>
+public readonly record struct HeapObject(
+    ObjKind Kind,
+    sbyte Owner,
+    sbyte Domain,
+    short RefCount,
+    sbyte Def,
+    sbyte Module,
+    short Serial,
+    ObjId Dict,
+    ObjId Self,
+    ObjId Obj,
+    ObjId Error,
+    ObjId Fn)
+{
+    public ObjId Slot(Attr a) => a switch { Attr.Obj => Obj, Attr.Error => Error, _ => Fn };
+
+    public HeapObject WithSlot(Attr a, ObjId v) => a switch
+    {
+        Attr.Obj => this with { Obj = v },
+        Attr.Error => this with { Error = v },
+        _ => this with { Fn = v },
+    };
+
+    /// <summary>Every reference this object holds, in a fixed order.</summary>
+    public IEnumerable<ObjId> References()
+    {
+        switch (Kind)
+        {
+            case ObjKind.Module: if (Dict.IsObject) yield return Dict; break;
+            case ObjKind.Func: if (Self.IsObject) yield return Self; break;
+            case ObjKind.Dict:
+                if (Obj.IsObject) yield return Obj;
+                if (Error.IsObject) yield return Error;
+                if (Fn.IsObject) yield return Fn;
+                break;
+        }
+    }
+
+    public bool IsInitCreatedModule => Kind == ObjKind.Module && Def >= 0;
+}

@@ -1,0 +1,40 @@
+namespace Verify.Model;
+
+public enum InterpStatus : byte { NotCreated, Alive, Ended }
+
+/// <summary>How an interpreter was configured; decides its allocator and whether the isolation check runs.</summary>
+public enum InterpKind : byte
+{
+    Main,
+    /// <summary><c>Py_NewInterpreter</c>: main's obmalloc and GIL, no check</summary>
+    Legacy,
+    /// <summary>3.12+: own obmalloc and GIL, <c>check_multi_interp_extensions</c> on</summary>
+    Isolated,
+    /// <summary>isolated, with <c>_imp._override_multi_interp_extensions_check(-1)</c>: own obmalloc, no check</summary>
+    IsolatedOverride,
+}
+
+/// <summary>
+/// One interpreter slot. <see cref="SysModules"/> is indexed by catalogue module (the requested name),
+/// <see cref="ModulesByIndex"/> by <c>m_index</c>; both hold strong references.
+/// </summary>
+public sealed record InterpState(
+    InterpStatus Status,
+    InterpKind Kind,
+    ValueArray<ObjId> SysModules,
+    ValueArray<ObjId> ModulesByIndex,
+    ObjId SysDictCopy,
+    ObjId BuiltinsCopy)
+{
+    public static InterpState NotCreated { get; } =
+        new(InterpStatus.NotCreated, InterpKind.Legacy, default, default, ObjId.None, ObjId.None);
+
+    public bool IsAlive => Status == InterpStatus.Alive;
+    /// <summary>The interpreter's own allocator exists only for isolated kinds; the others use main's (domain 0).</summary>
+    public bool OwnAllocator => Kind is InterpKind.Isolated or InterpKind.IsolatedOverride;
+    /// <summary><c>check_multi_interp_extensions</c> in force (and not overridden).</summary>
+    public bool CheckOn => Kind == InterpKind.Isolated;
+
+    public ObjId SysModule(int module) => module < SysModules.Count ? SysModules[module] : ObjId.None;
+    public ObjId Mbi(int index) => index > 0 && index < ModulesByIndex.Count ? ModulesByIndex[index] : ObjId.None;
+}

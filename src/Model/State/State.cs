@@ -1,0 +1,81 @@
+namespace Verify.Model;
+
+/// <summary>
+/// The whole modelled process between two actions: runtime (defs, extension cache, index counter,
+/// C globals), interpreters, and the heap. Immutable; equality and hashing are structural, and the hash
+/// is computed once. Objects are numbered canonically (by a fixed walk from the roots) whenever a state
+/// is built, so two states that differ only in allocation history are equal.
+/// </summary>
+public sealed class State : IEquatable<State>
+{
+    public ProcessPhase Phase { get; }
+    public ValueArray<InterpState> Interps { get; }
+    public ValueArray<DefState> Defs { get; }
+    /// <summary>Indexed by catalogue module: the key (path, name) of that module.</summary>
+    public ValueArray<CacheEntry> Cache { get; }
+    public ValueArray<CGlobals> Globals { get; }
+    /// <summary>The last <c>m_index</c> handed out (process-wide counter).</summary>
+    public int IndexCounter { get; }
+    public ValueArray<HeapObject> Heap { get; }
+
+    private readonly int hash;
+
+    public State(ProcessPhase phase, ValueArray<InterpState> interps, ValueArray<DefState> defs,
+        ValueArray<CacheEntry> cache, ValueArray<CGlobals> globals, int indexCounter, ValueArray<HeapObject> heap)
+    {
+        Phase = phase;
+        Interps = interps;
+        Defs = defs;
+        Cache = cache;
+        Globals = globals;
+        IndexCounter = indexCounter;
+        Heap = heap;
+        hash = HashCode.Combine(phase, interps, defs, cache, globals, indexCounter, heap);
+    }
+
+    public InterpState Interp(int id) => Interps[id];
+    public HeapObject Obj(ObjId id) => Heap[id.Value];
+    public int Slots => Interps.Count - 1;
+    public bool IsRunning => Phase == ProcessPhase.Running;
+
+    public bool IsAlive(int interp) => interp >= 0 && interp < Interps.Count && Interps[interp].IsAlive;
+
+    /// <summary>The allocator domain of an interpreter: its own id if isolated, else main's (0).</summary>
+    public int DomainOf(int interp) => Interps[interp].OwnAllocator ? interp : Model.Interp.Main;
+
+    /// <summary>Every root reference of the state, in the fixed order used for canonical numbering.</summary>
+    public IEnumerable<ObjId> Roots()
+    {
+        foreach (var d in Defs) yield return d.MCopy;
+        foreach (var c in Cache) yield return c.Copied;
+        foreach (var i in Interps)
+        {
+            foreach (var m in i.SysModules) yield return m;
+            foreach (var m in i.ModulesByIndex) yield return m;
+            yield return i.SysDictCopy;
+            yield return i.BuiltinsCopy;
+        }
+    }
+
+    /// <summary>Objects reachable from the roots.</summary>
+    public bool[] Reachable()
+    {
+        var seen = new bool[Heap.Count];
+        var stack = new Stack<int>();
+        foreach (var r in Roots())
+            if (r.IsObject && !seen[r.Value]) { seen[r.Value] = true; stack.Push(r.Value); }
+        while (stack.Count > 0)
+            foreach (var c in Heap[stack.Pop()].References())
+                if (!seen[c.Value]) { seen[c.Value] = true; stack.Push(c.Value); }
+        return seen;
+    }
+
+    public bool Equals(State? other) =>
+        other is not null && (ReferenceEquals(this, other) ||
+        (hash == other.hash && Phase == other.Phase && IndexCounter == other.IndexCounter &&
+         Heap == other.Heap && Defs == other.Defs && Cache == other.Cache &&
+         Globals == other.Globals && Interps == other.Interps));
+
+    public override bool Equals(object? obj) => Equals(obj as State);
+    public override int GetHashCode() => hash;
+}
