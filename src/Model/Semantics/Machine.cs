@@ -357,20 +357,26 @@ public sealed class Machine
 
     // ---- the cyclic collector ---------------------------------------------------------------------
 
+    /// <summary>The roots, in the same fixed order as <see cref="State.Roots"/> (canonical numbering depends on it).</summary>
+    private IEnumerable<ObjId> Roots()
+    {
+        foreach (var d in defs) yield return d.MCopy;
+        foreach (var c in cache) yield return c.Copied;
+        foreach (var i in interps)
+        {
+            foreach (var m in i.SysModules) yield return m;
+            foreach (var m in i.Mbi) yield return m;
+            yield return i.SysDictCopy;
+            yield return i.BuiltinsCopy;
+        }
+    }
+
     private bool[] ReachableNow()
     {
         var seen = new bool[heap.Count];
         var stack = new Stack<int>();
         void Root(ObjId r) { if (r.IsObject && !seen[r.Value]) { seen[r.Value] = true; stack.Push(r.Value); } }
-        foreach (var d in defs) Root(d.MCopy);
-        foreach (var c in cache) Root(c.Copied);
-        foreach (var i in interps)
-        {
-            foreach (var m in i.SysModules) Root(m);
-            foreach (var m in i.Mbi) Root(m);
-            Root(i.SysDictCopy);
-            Root(i.BuiltinsCopy);
-        }
+        foreach (var r in Roots()) Root(r);
         while (stack.Count > 0)
             foreach (var c in heap[stack.Pop()].References()) Root(c);
         return seen;
@@ -429,15 +435,7 @@ public sealed class Machine
             order.Add(r.Value);
             foreach (var c in heap[r.Value].References()) Visit(c);
         }
-        foreach (var d in defs) Visit(d.MCopy);
-        foreach (var c in cache) Visit(c.Copied);
-        foreach (var i in interps)
-        {
-            foreach (var m in i.SysModules) Visit(m);
-            foreach (var m in i.Mbi) Visit(m);
-            Visit(i.SysDictCopy);
-            Visit(i.BuiltinsCopy);
-        }
+        foreach (var r in Roots()) Visit(r);
         for (var i = 0; i < heap.Count; i++)
             if (!freed[i]) Visit(new ObjId(i));
 
