@@ -13,14 +13,23 @@ internal static partial class YamlDocReader
     public static DocNode Read(string text, string file)
     {
         var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(new Parser(scanner));
         }
         catch (YamlException e)
         {
             var reason = (e.InnerException?.Message ?? e.Message).Trim();
             throw new InputException($"{SourceLocation.At(file, (int)e.Start.Line, (int)e.Start.Column)}: malformed YAML: {reason}");
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up on some malformed flow collections without a YamlException;
+            // where it stopped reading is the best position there is.
+            var at = scanner.CurrentPosition;
+            throw new InputException($"{SourceLocation.At(file, (int)at.Line, (int)at.Column)}: malformed YAML: " +
+                                     "the parser stopped here; a common cause is an unclosed '{' or '['");
         }
         if (stream.Documents.Count == 0) throw JsonDocReader.Empty(file);
         if (stream.Documents.Count > 1)

@@ -16,14 +16,19 @@ internal static class ReplayTable
 
         var table = new Table().Border(TableBorder.Rounded).Expand();
         table.AddColumn(new TableColumn("#").RightAligned());
-        table.AddColumn("step");
-        table.AddColumn("outcome");
+        // Narrow fixed columns leave the width to the events, the long part of each row.
+        table.AddColumn(new TableColumn("step").Width(28));
+        table.AddColumn(new TableColumn("outcome").Width(16));
         table.AddColumn("events and observation");
         foreach (var s in r.Steps)
         {
-            var lines = s.Transition.Events.Where(e => NotableEvents.IsNotable(e, verboseEvents))
-                .Select(e => Colour(e, Markup.Escape(EventText.Describe(e, cat)))).ToList();
-            if (s.Transition.Outcome.Kind != OutcomeKind.NotRun)
+            var lines = new List<string>();
+            if (s.Transition.Outcome.Message is { } why && s.Transition.Outcome.Kind != OutcomeKind.NotRun)
+                lines.Add($"[bold]{Markup.Escape(why)}[/]");
+            lines.AddRange(s.Transition.Events.Where(e => NotableEvents.IsNotable(e, verboseEvents))
+                .Select(e => Colour(e, Markup.Escape(EventText.Describe(e, cat)))));
+            // After a crash there is no process left to observe (the model's state still holds the whole step).
+            if (s.Transition.Outcome.Kind is OutcomeKind.Ok or OutcomeKind.ImportError)
                 lines.AddRange(ObservationText.Lines(s.Observation).Select(l => $"[grey]{Markup.Escape(l)}[/]"));
             table.AddRow(
                 new Markup(s.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)),
@@ -51,11 +56,12 @@ internal static class ReplayTable
         _ => text,
     };
 
+    /// <summary>The outcome in a word (its message goes in the events column).</summary>
     private static string Outcome(Outcome o) => o.Kind switch
     {
         OutcomeKind.Ok => "[green]ok[/]",
-        OutcomeKind.Crash => $"[red bold]{Markup.Escape(o.ToString())}[/]",
-        OutcomeKind.ImportError => $"[magenta]{Markup.Escape(o.ToString())}[/]",
+        OutcomeKind.Crash => $"[red bold]crash ({ReplayJson.Signal(o)})[/]",
+        OutcomeKind.ImportError => "[magenta]ImportError[/]",
         _ => "[grey]not run[/]",
     };
 }

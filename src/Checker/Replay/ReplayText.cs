@@ -19,7 +19,8 @@ internal static class ReplayText
             w.WriteLine($"step {s.Number}: {ActionText.Describe(s.Transition.Action, cat)} -> {s.Transition.Outcome}");
             foreach (var e in s.Transition.Events.Where(e => NotableEvents.IsNotable(e, verboseEvents)))
                 w.WriteLine("  " + EventText.Describe(e, cat));
-            if (s.Transition.Outcome.Kind == OutcomeKind.NotRun) continue;
+            // After a crash there is no process left to observe (the model's state still holds the whole step).
+            if (s.Transition.Outcome.Kind is OutcomeKind.Crash or OutcomeKind.NotRun) continue;
             foreach (var line in ObservationText.Lines(s.Observation))
                 w.WriteLine("    | " + line);
         }

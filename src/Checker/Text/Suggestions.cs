@@ -8,7 +8,8 @@ internal static class Suggestions
     {
         var best = valid
             .Select(v => (v, d: Distance(given.ToLowerInvariant(), v.ToLowerInvariant())))
-            .Where(x => x.d <= Math.Max(2, x.v.Length / 3))
+            // Close enough to be a typo, and not a rewrite of a short word ('b' is no typo of 'a').
+            .Where(x => x.d <= Math.Max(2, x.v.Length / 3) && x.d < given.Length)
             .OrderBy(x => x.d).ThenBy(x => x.v, StringComparer.Ordinal)
             .FirstOrDefault();
         return best.v is null ? "" : $" Did you mean '{best.v}'?";
