@@ -20,7 +20,7 @@ internal static class DocReader
     /// <summary><paramref name="name"/> is used in messages and, by its extension, to choose the format.</summary>
     public static DocNode Read(string text, string name)
     {
-        if (string.IsNullOrWhiteSpace(text)) throw JsonDocReader.Empty(name);
+        if (string.IsNullOrWhiteSpace(text)) throw Empty(name);
         var ext = Path.GetExtension(name).ToLowerInvariant();
         var json = ext switch
         {
@@ -31,4 +31,8 @@ internal static class DocReader
         };
         return json ? JsonDocReader.Read(text, name) : YamlDocReader.Read(text, name);
     }
+
+    /// <summary>A file with no document (blank, or only YAML comments).</summary>
+    public static InputException Empty(string file) =>
+        new($"{file}: the file is empty: a trace is a list of steps, or an object with a 'steps' list; a spec is an object");
 }

@@ -21,7 +21,7 @@ internal static class JsonDocReader
         });
         try
         {
-            if (!reader.Read()) throw Empty(file);
+            if (!reader.Read()) throw DocReader.Empty(file);
             var root = ReadValue(ref reader, lineStarts, file);
             if (reader.Read())
             {
@@ -38,9 +38,6 @@ internal static class JsonDocReader
             throw new InputException($"{SourceLocation.At(file, line, col)}: malformed JSON: {Reason(e.Message)}");
         }
     }
-
-    internal static InputException Empty(string file) =>
-        new($"{file}: the file is empty: a trace is a list of steps, or an object with a 'steps' list");
 
     private static string Reason(string message)
     {

@@ -31,7 +31,7 @@ internal static partial class YamlDocReader
             throw new InputException($"{SourceLocation.At(file, (int)at.Line, (int)at.Column)}: malformed YAML: " +
                                      "the parser stopped here; a common cause is an unclosed '{' or '['");
         }
-        if (stream.Documents.Count == 0) throw JsonDocReader.Empty(file);
+        if (stream.Documents.Count == 0) throw DocReader.Empty(file);
         if (stream.Documents.Count > 1)
         {
             var second = stream.Documents[1].RootNode;

@@ -25,19 +25,19 @@ internal static class ReplayJson
         var steps = new JsonArray();
         foreach (var s in r.Steps)
         {
-            var o = s.Transition.Outcome;
             steps.Add(new JsonObject
             {
                 ["step"] = s.Number,
                 ["op"] = TraceWriter.StepObject(s.Step),
                 ["action"] = ActionText.Describe(s.Transition.Action, cat),
-                ["outcome"] = OutcomeName(o),
-                ["message"] = o.Message,
-                ["signal"] = Signal(o),
+                ["outcome"] = s.Observation.Outcome,
+                ["message"] = s.Observation.Message,
+                ["signal"] = s.Observation.Signal,
                 ["events"] = Events(s.Transition.Events, cat),
                 ["observation"] = JsonSerializer.SerializeToNode(s.Observation, Options),
             });
         }
+        var exit = r.ExitObservation;
         var root = new JsonObject
         {
             ["semantics"] = r.Configuration.Semantics.Name,
@@ -47,9 +47,9 @@ internal static class ReplayJson
             ["steps"] = steps,
             ["exit"] = new JsonObject
             {
-                ["outcome"] = OutcomeName(r.Exit),
-                ["message"] = r.Exit.Message,
-                ["signal"] = Signal(r.CrashStep?.Transition.Outcome ?? r.Exit),
+                ["outcome"] = exit.Outcome,
+                ["message"] = exit.Message,
+                ["signal"] = r.CrashStep?.Observation.Signal ?? exit.Signal,
                 ["exit_code"] = r.ExitCode,
                 ["events"] = Events(r.ExitEvents, cat),
             },
@@ -59,20 +59,4 @@ internal static class ReplayJson
 
     private static JsonArray Events(IEnumerable<Event> events, Catalogue cat) =>
         new(events.Select(e => (JsonNode)EventJson.ToJson(e, cat)).ToArray());
-
-    /// <summary>The same names as <see cref="Observation.Outcome"/>.</summary>
-    public static string OutcomeName(Outcome o) => o.Kind switch
-    {
-        OutcomeKind.Ok => "ok",
-        OutcomeKind.ImportError => "import_error",
-        OutcomeKind.Crash => "crash",
-        _ => "not_run",
-    };
-
-    public static string? Signal(Outcome o) => o.Crash switch
-    {
-        CrashKind.Abort => "SIGABRT",
-        CrashKind.Segfault => "SIGSEGV",
-        _ => null,
-    };
 }

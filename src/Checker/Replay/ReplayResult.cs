@@ -14,10 +14,14 @@ internal sealed record ReplayResult(
     Trace Trace,
     Configuration Configuration,
     IReadOnlyList<ReplayedStep> Steps,
+    State Final,
     Outcome Exit,
     IReadOnlyList<Event> ExitEvents)
 {
     public Catalogue Catalogue => Configuration.Catalogue;
+
+    /// <summary>The exit as the model's observer names it (outcome, message, signal), like each step's.</summary>
+    public Observation ExitObservation => Observer.Observe(Final, Exit, Catalogue);
 
     /// <summary>The step whose crash ended the process, if any.</summary>
     public ReplayedStep? CrashStep => Steps.FirstOrDefault(s => s.Transition.Outcome.Kind == OutcomeKind.Crash);

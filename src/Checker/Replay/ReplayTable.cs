@@ -33,7 +33,7 @@ internal static class ReplayTable
             table.AddRow(
                 new Markup(s.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Markup(Markup.Escape(ActionText.Describe(s.Transition.Action, cat))),
-                new Markup(Outcome(s.Transition.Outcome)),
+                new Markup(Outcome(s.Transition.Outcome, s.Observation.Signal)),
                 new Markup(lines.Count == 0 ? "" : string.Join("\n", lines)));
         }
         console.Write(table);
@@ -57,10 +57,10 @@ internal static class ReplayTable
     };
 
     /// <summary>The outcome in a word (its message goes in the events column).</summary>
-    private static string Outcome(Outcome o) => o.Kind switch
+    private static string Outcome(Outcome o, string? signal) => o.Kind switch
     {
         OutcomeKind.Ok => "[green]ok[/]",
-        OutcomeKind.Crash => $"[red bold]crash ({ReplayJson.Signal(o)})[/]",
+        OutcomeKind.Crash => $"[red bold]crash ({signal})[/]",
         OutcomeKind.ImportError => "[magenta]ImportError[/]",
         _ => "[grey]not run[/]",
     };

@@ -35,7 +35,7 @@ internal static class ReplayText
     }
 
     public static string ExitSummary(ReplayResult r) => r.CrashStep is { } c
-        ? $"crashed at step {c.Number} ({ReplayJson.Signal(c.Transition.Outcome)}, exit code {r.ExitCode})"
+        ? $"crashed at step {c.Number} ({c.Observation.Signal}, exit code {r.ExitCode})"
         : r.Exit.Kind == OutcomeKind.Crash
             ? $"{r.Exit} (exit code {r.ExitCode})"
             : "clean (exit code 0)";

@@ -37,6 +37,6 @@ internal static class Replayer
         // The exit is what Configuration.Exit predicts; the implicit finalization is stepped here only to show its events.
         var exit = config.Exit(s);
         IReadOnlyList<Event> exitEvents = s.Phase == ProcessPhase.Running ? config.Step(s, new Finalization()).Events : [];
-        return new ReplayResult(trace, config, steps, exit, exitEvents);
+        return new ReplayResult(trace, config, steps, s, exit, exitEvents);
     }
 }

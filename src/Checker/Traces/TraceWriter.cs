@@ -20,19 +20,21 @@ internal static class TraceWriter
 
     public static string ToJson(Trace trace)
     {
-        var steps = trace.Steps.Select(StepJson).ToList();
-        var list = steps.Count == 0 ? "[]" : "[\n" + string.Join(",\n", steps.Select(s => "    " + s)) + "\n  ]";
-        if (trace.Metadata.Count == 0)
-            return (steps.Count == 0 ? "[]" : "[\n" + string.Join(",\n", steps.Select(s => "  " + s)) + "\n]") + "\n";
+        if (trace.Metadata.Count == 0) return StepList(trace, "") + "\n";
         var sb = new StringBuilder("{\n");
         foreach (var (key, value) in trace.Metadata)
         {
             var json = value is null ? "null" : value.ToJsonString(Options).Replace("\n", "\n  ");
             sb.Append("  ").Append(JsonSerializer.Serialize(key, Options)).Append(": ").Append(json).Append(",\n");
         }
-        sb.Append("  \"steps\": ").Append(list).Append("\n}\n");
+        sb.Append("  \"steps\": ").Append(StepList(trace, "  ")).Append("\n}\n");
         return sb.ToString();
     }
+
+    /// <summary>The steps as a JSON list, one step per line, the closing bracket at <paramref name="indent"/>.</summary>
+    private static string StepList(Trace trace, string indent) => trace.Steps.Count == 0
+        ? "[]"
+        : "[\n" + string.Join(",\n", trace.Steps.Select(s => indent + "  " + StepJson(s))) + "\n" + indent + "]";
 
     public static void Write(Trace trace, string path) => File.WriteAllText(path, ToJson(trace));
 
