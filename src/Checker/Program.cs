@@ -1,2 +1,3 @@
-// Placeholder entry point until the replay command lands.
-return 0;
+using Verify.Checker;
+
+return Cli.Run(args, Console.Out, Console.Error, terminal: !Console.IsOutputRedirected);

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Verify.Checker.Commands;
+
+namespace Verify.Checker;
+
+/// <summary>
+/// The <c>verify</c> command line. <see cref="Run"/> takes its writers as arguments so that tests run the
+/// real CLI in-process and read what it printed and the exit code it returned.
+/// </summary>
+internal static class Cli
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool terminal = false)
+    {
+        var verbose = new Option<bool>("--verbose", "-v")
+        {
+            Description = "on an internal error, print the stack trace",
+            Recursive = true,
+        };
+        var cli = new CliContext(stdout, stderr, terminal, verbose);
+        var root = new RootCommand("Verify: a model checker for how CPython isolates legacy single-phase extension modules between interpreters.\n" +
+                                   "Without a command: replay the built-in D2 rename trace under every semantics.")
+        {
+            verbose,
+            ReplayCommand.Create(cli),
+            ListCommand.Create(cli),
+        };
+        root.SetAction(parse => cli.Guard(parse, () => DefaultCommand.Run(cli)));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // System.CommandLine would exit 1 after printing help; a usage error is bad input like any other.
+            foreach (var e in parse.Errors) stderr.WriteLine("error: " + e.Message);
+            stderr.WriteLine("run 'verify --help' (or 'verify COMMAND --help') for usage");
+            return ExitCodes.BadInput;
+        }
+        return parse.Invoke(new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+            EnableDefaultExceptionHandler = false,
+        });
+    }
+}

@@ -1,0 +1,30 @@
+using Verify.Checker;
+
+namespace Verify.Tests.Checker;
+
+/// <summary>Runs the real <c>verify</c> command line in-process and captures what it printed.</summary>
+internal static class CliRunner
+{
+    public sealed record Result(int Code, string Out, string Err);
+
+    public static Result Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = Cli.Run(args, stdout, stderr);
+        return new Result(code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>A file from the repository's specs/ folder (copied next to the test assembly).</summary>
+    public static string Spec(string relative) => Path.Combine(AppContext.BaseDirectory, "specs", relative);
+
+    /// <summary>Writes <paramref name="content"/> to a fresh temporary file with the given name and returns its path.</summary>
+    public static string TempFile(string name, string content)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "verify-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+}
