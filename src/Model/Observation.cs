@@ -67,7 +67,7 @@ public static class Observer
         }
 
         var defs = new List<DefObservation>();
-        for (var d = 0; d < cat.Defs.Count; d++)
+        for (var d = 0; d < cat.Defs.Count && running; d++)
         {
             if (cat.Defs[d].Style == InitStyle.Core && !s.Defs[d].MCopy.IsObject && s.Defs[d].MIndex == 0) continue;
             var ds = s.Defs[d];
@@ -75,7 +75,8 @@ public static class Observer
             defs.Add(new DefObservation(cat.Defs[d].Name, ds.MIndex, ds.MInit, copy is not null, copy?.RefCount, copy?.Owner));
         }
 
-        var cached = Enumerable.Range(0, cat.Modules.Count).Where(k => s.Cache[k].Present).Select(k => cat.Modules[k].Key).ToList();
+        // Once the process has crashed or finalized, no Python code runs to observe anything.
+        var cached = Enumerable.Range(0, running ? cat.Modules.Count : 0).Where(k => s.Cache[k].Present).Select(k => cat.Modules[k].Key).ToList();
         string? signal = outcome.Crash switch { CrashKind.Abort => "SIGABRT", CrashKind.Segfault => "SIGSEGV", _ => null };
         var kind = outcome.Kind switch
         {

@@ -156,12 +156,13 @@ public abstract class Semantics
         if (m.Phase == ProcessPhase.Running) m.CollectAllLive();
 
         var events = m.Events.ToList();
-        var crash = FirstCrash(s, events);
-        if (crash is { } c)
+        if (FirstCrash(s, events) is { } c)
         {
+            // The process dies at the crashing event: nothing after it happens, and nothing of the
+            // half-done step can be observed. The state records the crash and keeps what was before.
             events.RemoveRange(c.Hazard.EventIndex + 1, events.Count - c.Hazard.EventIndex - 1);
-            m.Phase = ProcessPhase.Crashed;
-            outcome = Outcome.Crashed(c.Kind, Hazards.Describe(c.Hazard, cat));
+            return new Transition(action, s.WithPhase(ProcessPhase.Crashed), events,
+                Outcome.Crashed(c.Kind, Hazards.Describe(c.Hazard, cat)));
         }
         return new Transition(action, m.Freeze(), events, outcome);
     }

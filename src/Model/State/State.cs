@@ -33,6 +33,9 @@ public sealed class State : IEquatable<State>
         hash = HashCode.Combine(phase, interps, defs, cache, globals, indexCounter, heap);
     }
 
+    /// <summary>The same process in another phase (e.g. crashed in the middle of the next step).</summary>
+    public State WithPhase(ProcessPhase phase) => new(phase, Interps, Defs, Cache, Globals, IndexCounter, Heap);
+
     public InterpState Interp(int id) => Interps[id];
     public HeapObject Obj(ObjId id) => Heap[id.Value];
     public int Slots => Interps.Count - 1;
