@@ -18,6 +18,18 @@ internal static class CliRunner
     /// <summary>A file from the repository's specs/ folder (copied next to the test assembly).</summary>
     public static string Spec(string relative) => Path.Combine(AppContext.BaseDirectory, "specs", relative);
 
+    /// <summary><c>verify replay specs/traces/TRACE --semantics S --json</c>, which must succeed; its parsed report.</summary>
+    public static System.Text.Json.Nodes.JsonNode ReplayJson(string trace, string semantics)
+    {
+        var r = Run("replay", Spec("traces/" + trace), "--semantics", semantics, "--json");
+        Xunit.Assert.True(r.Code == 0, r.Err);
+        return System.Text.Json.Nodes.JsonNode.Parse(r.Out)!;
+    }
+
+    /// <summary>The events of step <paramref name="step"/> (1-based) of a replay report.</summary>
+    public static IEnumerable<System.Text.Json.Nodes.JsonNode> StepEvents(System.Text.Json.Nodes.JsonNode report, int step) =>
+        report["steps"]!.AsArray().Single(s => (int)s!["step"]! == step)!["events"]!.AsArray().Select(e => e!);
+
     /// <summary>Writes <paramref name="content"/> to a fresh temporary file with the given name and returns its path.</summary>
     public static string TempFile(string name, string content)
     {

@@ -6,15 +6,9 @@ namespace Verify.Tests.Checker;
 /// <summary>The example traces of specs/traces/ replay to what section 3 of the semantics document describes.</summary>
 public class ExampleTraceTests
 {
-    private static JsonNode Replay(string trace, string semantics)
-    {
-        var r = CliRunner.Run("replay", CliRunner.Spec("traces/" + trace), "--semantics", semantics, "--json");
-        Assert.True(r.Code == 0, r.Err);
-        return JsonNode.Parse(r.Out)!;
-    }
+    private static JsonNode Replay(string trace, string semantics) => CliRunner.ReplayJson(trace, semantics);
 
-    private static IEnumerable<JsonNode> Events(JsonNode report, int step) =>
-        report["steps"]![step - 1]!["events"]!.AsArray().Select(e => e!);
+    private static IEnumerable<JsonNode> Events(JsonNode report, int step) => CliRunner.StepEvents(report, step);
 
     private static bool ForeignDrop(JsonNode e, int actor, int owner) =>
         (string)e["type"]! is "decref" or "free" && (int)e["actor"]! == actor && (int)e["owner"]! == owner;

@@ -9,15 +9,9 @@ namespace Verify.Tests.Checker;
 /// </summary>
 public class ReplayJsonTests
 {
-    private static JsonNode Replay(string trace, string semantics)
-    {
-        var r = CliRunner.Run("replay", CliRunner.Spec("traces/" + trace), "--semantics", semantics, "--json");
-        Assert.True(r.Code == 0, r.Err);
-        return JsonNode.Parse(r.Out)!;
-    }
+    private static JsonNode Replay(string trace, string semantics) => CliRunner.ReplayJson(trace, semantics);
 
-    private static IEnumerable<JsonNode> Events(JsonNode report, int step) =>
-        report["steps"]!.AsArray().Single(s => (int)s!["step"]! == step)!["events"]!.AsArray()!.Select(e => e!);
+    private static IEnumerable<JsonNode> Events(JsonNode report, int step) => CliRunner.StepEvents(report, step);
 
     private static bool IsRef(JsonNode e, params string[] types) => types.Contains((string)e["type"]!);
 
