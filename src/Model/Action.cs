@@ -42,6 +42,14 @@ public sealed record Finalization : Action { public override string Op => "final
 
 public static class ActionText
 {
+    /// <summary>The modes a subinterpreter can be created in, each with its trace-format name.</summary>
+    public static IReadOnlyList<InterpKind> SubinterpreterModes { get; } =
+        [InterpKind.Legacy, InterpKind.Isolated, InterpKind.IsolatedOverride];
+
+    /// <summary>The mode a trace names, or null if it names none.</summary>
+    public static InterpKind? ParseMode(string text) =>
+        SubinterpreterModes.Select(k => (InterpKind?)k).FirstOrDefault(k => Mode(k!.Value) == text);
+
     public static string Mode(InterpKind k) => k switch
     {
         InterpKind.Legacy => "legacy",

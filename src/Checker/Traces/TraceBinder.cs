@@ -46,13 +46,8 @@ internal static class TraceBinder
         _ => throw new ArgumentException($"no trace op for {a}", nameof(a)),
     };
 
-    public static InterpKind ParseMode(string mode) => mode switch
-    {
-        "legacy" => InterpKind.Legacy,
-        "isolated" => InterpKind.Isolated,
-        "isolated-override" => InterpKind.IsolatedOverride,
-        _ => throw new InputException($"unknown mode '{mode}'; valid modes: {Suggestions.List(TraceOps.Modes)}"),
-    };
+    public static InterpKind ParseMode(string mode) =>
+        ActionText.ParseMode(mode) ?? throw new InputException($"unknown mode '{mode}'; valid modes: {Suggestions.List(TraceOps.Modes)}");
 
     /// <summary>"file:line:col: step n" for messages about a step.</summary>
     public static string Where(TraceStep step, int number, string source) =>

@@ -1,3 +1,5 @@
+using Verify.Model;
+
 namespace Verify.Checker.Traces;
 
 /// <summary>The trace format's vocabulary: every op, the arguments it takes, and the interpreter modes.</summary>
@@ -36,7 +38,7 @@ internal static class TraceOps
         [NewInterp, EndInterp, Import, DelSysModules, Reload, ReloadSpec, ClearExtension, SetAttr, Finalize];
 
     /// <summary>The modes <c>new_interp</c> accepts; main (interpreter 0) exists from the start.</summary>
-    public static IReadOnlyList<string> Modes { get; } = ["legacy", "isolated", "isolated-override"];
+    public static IReadOnlyList<string> Modes { get; } = [.. ActionText.SubinterpreterModes.Select(ActionText.Mode)];
 
     public static string Usage(string op) =>
         "{" + string.Join(", ", Arguments[op].Prepend("op").Select(a => a == "op" ? $"\"op\": \"{op}\"" : $"\"{a}\": {Placeholder(a)}")) + "}";

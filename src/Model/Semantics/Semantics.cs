@@ -115,7 +115,7 @@ public abstract class Semantics
     {
         for (var i = 1; i <= slots; i++)
         {
-            foreach (var k in new[] { InterpKind.Legacy, InterpKind.Isolated, InterpKind.IsolatedOverride })
+            foreach (var k in ActionText.SubinterpreterModes)
                 yield return new NewInterp(i, k);
             yield return new EndInterp(i);
         }
