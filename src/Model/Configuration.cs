@@ -1,19 +1,51 @@
 namespace Verify.Model;
 
 /// <summary>
-/// A checkable model: one semantics over one catalogue with a number of subinterpreter slots.
-/// The explorers see only this: the initial state, the enabled actions of a state, and the next step.
+/// A checkable model: one semantics over one catalogue with a number of subinterpreter slots, each of a
+/// kind that bounds the modes it can be created in. The explorers see only this: the initial state, the
+/// enabled actions of a state, and the next step.
 /// </summary>
-public sealed class Configuration(Semantics semantics, Catalogue catalogue, int slots)
+public sealed class Configuration
 {
-    public Semantics Semantics { get; } = semantics;
-    public Catalogue Catalogue { get; } = catalogue;
-    public int Slots { get; } = slots;
+    public Semantics Semantics { get; }
+    public Catalogue Catalogue { get; }
+    /// <summary>Slot <c>k</c> (1-based) has kind <c>SlotKinds[k - 1]</c>.</summary>
+    public IReadOnlyList<SlotKind> SlotKinds { get; }
+    public int Slots => SlotKinds.Count;
+
+    /// <summary>The finite action alphabet: every action some state of this configuration could enable, in a fixed order.</summary>
+    public IReadOnlyList<Action> Alphabet { get; }
+
+    /// <summary><paramref name="slots"/> slots of any mode.</summary>
+    public Configuration(Semantics semantics, Catalogue catalogue, int slots)
+        : this(semantics, catalogue, Enumerable.Repeat(SlotKind.Any, slots).ToList()) { }
+
+    public Configuration(Semantics semantics, Catalogue catalogue, IReadOnlyList<SlotKind> slotKinds)
+    {
+        Semantics = semantics;
+        Catalogue = catalogue;
+        SlotKinds = slotKinds;
+        Alphabet = Semantics.AllActions(Slots, Catalogue).Where(a => SlotRefusal(a) is null).ToArray();
+    }
 
     public State Initial() => Semantics.Initial(Catalogue, Slots);
-    public IEnumerable<Action> Actions(State s) => Semantics.EnabledActions(s, Catalogue);
-    public string? WhyDisabled(State s, Action a) => Semantics.WhyDisabled(s, a, Catalogue);
+
+    /// <summary>Every enabled action, in alphabet order.</summary>
+    public IEnumerable<Action> Actions(State s)
+    {
+        if (!s.IsRunning) yield break;
+        foreach (var a in Alphabet)
+            if (Semantics.WhyDisabled(s, a, Catalogue) is null) yield return a;
+    }
+
+    public string? WhyDisabled(State s, Action a) => SlotRefusal(a) ?? Semantics.WhyDisabled(s, a, Catalogue);
+
     public Transition Step(State s, Action a) => Semantics.Apply(s, a, Catalogue);
+
+    private string? SlotRefusal(Action a) =>
+        a is NewInterp n && n.I >= 1 && n.I <= Slots && !SlotKinds[n.I - 1].Allows(n.Mode)
+            ? $"slot {n.I} is a {SlotKinds[n.I - 1].Text} slot in this configuration; it cannot be created {ActionText.Mode(n.Mode)}"
+            : null;
 
     /// <summary>What the process does when it exits after <paramref name="s"/>: <c>Py_Finalize</c> runs (implicitly) unless it already ran.</summary>
     public Outcome Exit(State s) => s.Phase switch

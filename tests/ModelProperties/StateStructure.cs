@@ -24,7 +24,7 @@ public static class StateStructure
     /// <summary>A new state built from fresh copies of every array of <paramref name="s"/>: no storage is shared.</summary>
     public static State Rebuild(State s) => new(
         s.Phase,
-        ValueArray.From(s.Interps.Select(i => new InterpState(i.Status, i.Kind,
+        ValueArray.From(s.Interps.Select(i => new InterpState(i.Status, i.Kind, i.Born,
             ValueArray.From(i.SysModules.ToArray()), ValueArray.From(i.ModulesByIndex.ToArray()), i.SysDictCopy, i.BuiltinsCopy))),
         ValueArray.From(s.Defs.ToArray()),
         ValueArray.From(s.Cache.ToArray()),

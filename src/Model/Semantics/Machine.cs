@@ -16,6 +16,7 @@ public sealed class Machine
     {
         public InterpStatus Status;
         public InterpKind Kind;
+        public int Born = -1;
         public ObjId[] SysModules = [];
         public List<ObjId> Mbi = [];
         public ObjId SysDictCopy = ObjId.None;
@@ -46,7 +47,7 @@ public sealed class Machine
         Current = current;
         interps = state.Interps.Select(i => new InterpSlot
         {
-            Status = i.Status, Kind = i.Kind, SysModules = i.SysModules.ToArray(), Mbi = [.. i.ModulesByIndex],
+            Status = i.Status, Kind = i.Kind, Born = i.Born, SysModules = i.SysModules.ToArray(), Mbi = [.. i.ModulesByIndex],
             SysDictCopy = i.SysDictCopy, BuiltinsCopy = i.BuiltinsCopy,
         }).ToArray();
         defs = state.Defs.ToArray();
@@ -326,7 +327,10 @@ public sealed class Machine
     {
         var slot = interps[interp];
         if (slot.Status == InterpStatus.NotCreated && status == InterpStatus.Alive)
+        {
             slot.SysModules = Enumerable.Repeat(ObjId.None, Catalogue.Modules.Count).ToArray();
+            slot.Born = interps.Max(i => i.Born) + 1;
+        }
         slot.Status = status;
         slot.Kind = kind;
     }
@@ -410,9 +414,13 @@ public sealed class Machine
     /// <summary>After a step, every live interpreter's collector has run on its own cycles (importlib allocates plenty).</summary>
     public void CollectAllLive()
     {
-        for (var i = 0; i < interps.Length; i++)
+        foreach (var i in InterpsByBirth())
             if (interps[i].Status == InterpStatus.Alive) Collect(i);
     }
+
+    /// <summary>Interpreters that were ever created, oldest first (main first).</summary>
+    public IEnumerable<int> InterpsByBirth() =>
+        Enumerable.Range(0, interps.Length).Where(i => interps[i].Born >= 0).OrderBy(i => interps[i].Born);
 
     // ---- freezing --------------------------------------------------------------------------------
 
@@ -448,7 +456,7 @@ public sealed class Machine
         }
         var newInterps = interps.Select(i => i.Status == InterpStatus.NotCreated
             ? InterpState.NotCreated
-            : new InterpState(i.Status, i.Kind,
+            : new InterpState(i.Status, i.Kind, i.Born,
                 ValueArray.Own(i.SysModules.Select(M).ToArray()),
                 ValueArray.Own(TrimMbi(i.Mbi).Select(M).ToArray()),
                 M(i.SysDictCopy), M(i.BuiltinsCopy))).ToArray();

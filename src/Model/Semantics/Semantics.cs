@@ -326,11 +326,16 @@ public abstract class Semantics
         m.ClearMbi(interp);
     }
 
-    /// <summary>T12, <c>Py_Finalize</c>: remaining subinterpreters end (their atexit hooks run: checked on 3.10-3.13), then main, then the runtime.</summary>
+    /// <summary>
+    /// T12, <c>Py_Finalize</c>: remaining subinterpreters end (their atexit hooks run: checked on 3.10-3.13), newest
+    /// first, then main, then the runtime. Newest first is 3.13's <c>finalize_subinterpreters</c>, which walks the
+    /// interpreter list from its head (checked: three interpreters end C, B, A on 3.13.0); on 3.12.1 the order
+    /// follows when <c>_xxsubinterpreters</c>' id objects die (seen: B, A, C), which no trace can express [inf].
+    /// </summary>
     private void FinalizeProcess(Machine m)
     {
-        for (var i = 1; i < m.InterpCount; i++)
-            if (m.IsAlive(i)) EndInterpreter(m, i);
+        foreach (var i in m.InterpsByBirth().Reverse().ToList())
+            if (i != Interp.Main && m.IsAlive(i)) EndInterpreter(m, i);
         m.ActAs(Interp.Main);
         FinalizeModules(m, Interp.Main);
         m.SetSysDictCopy(Interp.Main, ObjId.None, builtins: false);

@@ -18,16 +18,20 @@ public enum InterpKind : byte
 /// One interpreter slot. <see cref="SysModules"/> is indexed by catalogue module (the requested name),
 /// <see cref="ModulesByIndex"/> by <c>m_index</c>; both hold strong references.
 /// </summary>
+/// <param name="Born">creation order: main 0, then 1, 2, ... for subinterpreters in the order they were created (-1: not
+/// created). Finalization ends the newest first and collectors run oldest first, so behaviour depends on creation
+/// order, never on slot numbers: slots of one kind are interchangeable (the explorer's symmetry reduction).</param>
 public sealed record InterpState(
     InterpStatus Status,
     InterpKind Kind,
+    int Born,
     ValueArray<ObjId> SysModules,
     ValueArray<ObjId> ModulesByIndex,
     ObjId SysDictCopy,
     ObjId BuiltinsCopy)
 {
     public static InterpState NotCreated { get; } =
-        new(InterpStatus.NotCreated, InterpKind.Legacy, default, default, ObjId.None, ObjId.None);
+        new(InterpStatus.NotCreated, InterpKind.Legacy, -1, default, default, ObjId.None, ObjId.None);
 
     public bool IsAlive => Status == InterpStatus.Alive;
     /// <summary>The interpreter's own allocator exists only for isolated kinds; the others use main's (domain 0).</summary>
