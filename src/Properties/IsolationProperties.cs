@@ -1,0 +1,188 @@
+using Verify.Model;
+
+namespace Verify.Properties;
+
+/// <summary>
+/// The properties Verify checks, each a named value. The always-properties are the isolation invariants of
+/// the mission and the model's own sanity; the sometimes-properties make sure a search did not pass vacuously
+/// (a bound so small that no subinterpreter ever imported anything proves nothing).
+/// </summary>
+public static class IsolationProperties
+{
+    public static Property NoCrossInterpreterDecref { get; } = new(
+        "no-cross-interpreter-decref", PropertyKind.Always, PropertyScope.Transition,
+        "no mortal object is decrefed while an interpreter other than its owner is current",
+        step => FirstRefEvent(step, e => e.Op == RefOp.Decref && e.Actor != e.Object.Owner, (e, cat) =>
+            $"{Interp.Name(e.Actor)} decrefs {Objects.Describe(e.Object, cat)}"));
+
+    public static Property NoForeignFree { get; } = new(
+        "no-foreign-free", PropertyKind.Always, PropertyScope.Transition,
+        "no object is freed under an allocator domain other than its own",
+        step => FirstRefEvent(step, e => e.Op == RefOp.Free && e.ActorDomain != e.Object.Domain, (e, cat) =>
+            $"{Objects.Describe(e.Object, cat)}, allocated by {Interp.Name(e.Object.Domain)}'s obmalloc, is freed while {Interp.Name(e.Actor)} is current"));
+
+    public static Property ImporterOwnsModuleDict { get; } = new(
+        "importer-owns-module-dict", PropertyKind.Always, PropertyScope.State,
+        "a module in sys.modules of an interpreter, its dict, or a mortal value in that dict is owned by another interpreter",
+        ImporterOwns);
+
+    public static Property NoDeadOwner { get; } = new(
+        "no-dead-owner", PropertyKind.Always, PropertyScope.State,
+        "a running process can still reach an object owned by an interpreter that has ended",
+        step =>
+        {
+            if (!step.After.IsRunning) return null;
+            var s = step.After;
+            var reachable = s.Reachable();
+            for (var i = 0; i < s.Heap.Count; i++)
+                if (reachable[i] && s.Interps[s.Heap[i].Owner].Status == InterpStatus.Ended)
+                    return new($"{Objects.Describe(s.Heap[i], step.Catalogue)} is reachable after {Interp.Name(s.Heap[i].Owner)} ended");
+            return null;
+        });
+
+    public static Property MCopyOwnerAlive { get; } = new(
+        "m-copy-owner-alive", PropertyKind.Always, PropertyScope.State,
+        "a cached m_copy (a def's m_base.m_copy or a 3.13 cache record's dict) is owned by an interpreter that is not alive",
+        step =>
+        {
+            var s = step.After;
+            if (!s.IsRunning) return null;
+            for (var d = 0; d < s.Defs.Count; d++)
+                if (s.Defs[d].MCopy is { IsObject: true } c && !s.IsAlive(s.Obj(c).Owner))
+                    return new($"{step.Catalogue.Defs[d].Name}'s m_copy is {Objects.Describe(s.Obj(c), step.Catalogue)}, which has ended");
+            for (var k = 0; k < s.Cache.Count; k++)
+                if (s.Cache[k].Copied is { IsObject: true } c && !s.IsAlive(s.Obj(c).Owner))
+                    return new($"the cache record of {step.Catalogue.Modules[k].Name} holds {Objects.Describe(s.Obj(c), step.Catalogue)}, which has ended");
+            return null;
+        });
+
+    public static Property InitOncePerProcess { get; } = new(
+        "init-once-per-process", PropertyKind.Always, PropertyScope.Transition,
+        "the init of an m_size == -1 single-phase module runs when its C globals were already initialised",
+        step =>
+        {
+            for (var k = 0; k < step.Events.Count; k++)
+                if (step.Events[k] is InitRan { Kind: InitKind.Init or InitKind.Reinit } e && e.Serial > 1 &&
+                    step.Catalogue.Defs[e.Def] is { Style: InitStyle.SinglePhase, MSize: -1 } def)
+                    return new($"{def.Name}'s init runs again in {Interp.Name(e.Interp)} (its C globals' init #{e.Serial})", k);
+            return null;
+        });
+
+    public static Property LookUpSelfConsistent { get; } = new(
+        "look-up-self-consistent", PropertyKind.Always, PropertyScope.State,
+        "PyState_FindModule(def) in an interpreter returns a module other than one sys.modules holds under a name of that def",
+        LookUpSelf);
+
+    public static Property NoLeakAfterFinalize { get; } = new(
+        "no-leak-after-finalize", PropertyKind.Always, PropertyScope.State,
+        "a mortal object survives finalization",
+        step => step.After.Phase == ProcessPhase.Finalized && step.After.Heap.Count > 0
+            ? new($"{step.After.Heap.Count} object(s) survive finalization, first {Objects.Describe(step.After.Heap[0], step.Catalogue)}")
+            : null);
+
+    public static Property RefcountsExact { get; } = new(
+        "refcounts-exact", PropertyKind.Always, PropertyScope.State,
+        "an object's reference count differs from the references the state holds to it (the model's own sanity)",
+        step => HeapAudit.Check(step.After) is [var first, ..] ? new(first) : null);
+
+    public static Property SubinterpreterImportsLegacyModule { get; } = new(
+        "subinterpreter-imports-legacy-module", PropertyKind.Sometimes, PropertyScope.State,
+        "some subinterpreter holds a single-phase extension module in its sys.modules",
+        step =>
+        {
+            var s = step.After;
+            for (var i = 1; i < s.Interps.Count; i++)
+            {
+                if (!s.IsAlive(i)) continue;
+                for (var mod = 0; mod < step.Catalogue.Modules.Count; mod++)
+                    if (!step.Catalogue.IsCore(mod) && step.Catalogue.DefOf(mod).Style == InitStyle.SinglePhase &&
+                        s.Interps[i].SysModule(mod).IsObject)
+                        return new($"{Interp.Name(i)} holds {step.Catalogue.Modules[mod].Name}");
+            }
+            return null;
+        });
+
+    public static Property SubinterpreterEnds { get; } = new(
+        "subinterpreter-ends", PropertyKind.Sometimes, PropertyScope.Transition,
+        "some subinterpreter that imported an extension module ends while the process runs on",
+        step =>
+        {
+            if (step.Before is null || step.Action is not EndInterp e) return null;
+            var before = step.Before.Interps[e.I];
+            for (var mod = 0; mod < step.Catalogue.Modules.Count; mod++)
+                if (!step.Catalogue.IsCore(mod) && before.SysModule(mod).IsObject)
+                    return new($"{Interp.Name(e.I)} ends holding {step.Catalogue.Modules[mod].Name}");
+            return null;
+        });
+
+    /// <summary>Every property, always-properties first, in the order reports list them.</summary>
+    public static IReadOnlyList<Property> All { get; } =
+    [
+        NoCrossInterpreterDecref, NoForeignFree, ImporterOwnsModuleDict, NoDeadOwner, MCopyOwnerAlive,
+        InitOncePerProcess, LookUpSelfConsistent, NoLeakAfterFinalize, RefcountsExact,
+        SubinterpreterImportsLegacyModule, SubinterpreterEnds,
+    ];
+
+    public static Property? Find(string name) => All.FirstOrDefault(p => p.Name == name);
+
+    private static Finding? FirstRefEvent(Step step, Func<RefEvent, bool> matches, Func<RefEvent, Catalogue, string> describe)
+    {
+        for (var k = 0; k < step.Events.Count; k++)
+            if (step.Events[k] is RefEvent e && matches(e)) return new(describe(e, step.Catalogue), k);
+        return null;
+    }
+
+    private static Finding? ImporterOwns(Step step)
+    {
+        var s = step.After;
+        if (!s.IsRunning) return null;
+        var cat = step.Catalogue;
+        for (var i = 0; i < s.Interps.Count; i++)
+        {
+            if (!s.IsAlive(i)) continue;
+            var sys = s.Interps[i].SysModules;
+            for (var mod = 0; mod < sys.Count; mod++)
+            {
+                if (!sys[mod].IsObject) continue;
+                var name = cat.Modules[mod].Name;
+                var module = s.Obj(sys[mod]);
+                if (module.Owner != i) return Foreign(i, $"sys.modules['{name}']", module, cat);
+                if (!module.Dict.IsObject) continue;
+                var dict = s.Obj(module.Dict);
+                if (dict.Owner != i) return Foreign(i, $"the dict of sys.modules['{name}']", dict, cat);
+                foreach (var v in dict.References())
+                    if (s.Obj(v).Owner != i) return Foreign(i, $"a value in sys.modules['{name}'].__dict__", s.Obj(v), cat);
+            }
+        }
+        return null;
+    }
+
+    private static Finding Foreign(int interp, string where, HeapObject o, Catalogue cat) =>
+        new($"{where} of {Interp.Name(interp)} is {Objects.Describe(o, cat)}");
+
+    private static Finding? LookUpSelf(Step step)
+    {
+        var s = step.After;
+        if (!s.IsRunning) return null;
+        var cat = step.Catalogue;
+        for (var i = 0; i < s.Interps.Count; i++)
+        {
+            if (!s.IsAlive(i)) continue;
+            var interp = s.Interps[i];
+            for (var d = 0; d < cat.Defs.Count; d++)
+            {
+                if (!cat.Defs[d].IsSinglePhase) continue;
+                var held = Enumerable.Range(0, cat.Modules.Count)
+                    .Where(mod => cat.DefIndexOf(mod) == d && interp.SysModule(mod).IsObject)
+                    .Select(mod => interp.SysModule(mod)).ToList();
+                if (held.Count == 0) continue;
+                var found = interp.Mbi(s.Defs[d].MIndex);
+                if (!held.Contains(found))
+                    return new(found.IsObject
+                        ? $"PyState_FindModule({cat.Defs[d].Name}) in {Interp.Name(i)} returns {Objects.Describe(s.Obj(found), cat)}, not the module in its sys.modules"
+                        : $"PyState_FindModule({cat.Defs[d].Name}) in {Interp.Name(i)} returns NULL while its sys.modules holds the module");
+            }
+        }
+        return null;
+    }
+}
