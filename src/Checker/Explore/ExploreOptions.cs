@@ -1,0 +1,34 @@
+using Verify.Properties;
+
+namespace Verify.Checker.Explore;
+
+/// <summary>How the visited set stores a state: a 64-bit fingerprint (small, a tiny collision risk reported) or the whole canonical encoding.</summary>
+public enum StorageMode { Fingerprint, Exact }
+
+/// <summary>What one exhaustive search covers and how it may stop early.</summary>
+public sealed record ExploreOptions
+{
+    public required IReadOnlyList<Property> Properties { get; init; }
+    /// <summary>Treat subinterpreter slots of the same kind as interchangeable.</summary>
+    public bool Symmetry { get; init; } = true;
+    public StorageMode Storage { get; init; } = StorageMode.Fingerprint;
+    /// <summary>A bound of the spec: no trace longer than this is explored.</summary>
+    public int? MaxDepth { get; init; }
+    public long? MaxStates { get; init; }
+    public double? MaxSeconds { get; init; }
+    public long? MaxMemoryBytes { get; init; }
+    public int Workers { get; init; } = Environment.ProcessorCount;
+    /// <summary>Stop after the level where the first always-property violation was found.</summary>
+    public bool StopAtFirstViolation { get; init; }
+    /// <summary>Also count states without symmetry reduction (the sum of orbit sizes).</summary>
+    public bool CountUnreduced { get; init; } = true;
+    /// <summary>Called about once a second from the searching thread.</summary>
+    public Action<ExploreProgress>? OnProgress { get; init; }
+    public CancellationToken Cancel { get; init; }
+}
+
+/// <summary>A live snapshot of a running search.</summary>
+public sealed record ExploreProgress(int Depth, long Distinct, long Generated, long Frontier, TimeSpan Elapsed, long MemoryBytes)
+{
+    public double StatesPerSecond => Elapsed.TotalSeconds > 0 ? Distinct / Elapsed.TotalSeconds : 0;
+}
