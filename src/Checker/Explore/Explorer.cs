@@ -1,10 +1,294 @@
+using System.Diagnostics;
 using Verify.Model;
+using Verify.Properties;
 
 namespace Verify.Checker.Explore;
 
-/// <summary>The exhaustive explorer (breadth-first, canonical states, symmetry, parallel). STUB: delegates to the reference search.</summary>
+/// <summary>
+/// The exhaustive explorer: breadth-first from the initial state over every enabled action, level by level,
+/// storing canonical states (<see cref="CanonicalForm"/>: counters as ranks, interchangeable slots) as
+/// fingerprints or whole encodings, to a fixpoint, a depth bound or a limit.
+///
+/// Each level runs in two phases on every core, and neither takes a lock. Expansion: workers take chunks of
+/// the level in order, apply every enabled action, judge the properties and keep each successor the visited
+/// set does not already hold, sorted by shard. Insertion: one worker per shard adds that shard's candidates,
+/// chunk by chunk, in level order. So the first parent of a state, the numbering of the next level and the
+/// counterexample reported for each property (the shortest, and of those the first in level order) are the
+/// same whatever the number of workers and however they interleave.
+/// </summary>
 public static class Explorer
 {
-    public static ExploreResult Run(Configuration config, ExploreOptions options) =>
-        ReferenceSearch.Run(config, options.Properties, options.MaxDepth ?? 4);
+    public static ExploreResult Run(Configuration config, ExploreOptions options) => new Search(config, options).Run();
+}
+
+internal sealed class Search(Configuration config, ExploreOptions options)
+{
+    private const int ChunkSize = 64;
+    private const long StateKey = 0xFFFF;
+
+    private readonly IReadOnlyList<Model.Action> alphabet = config.Alphabet;
+    private readonly IReadOnlyList<Property> properties = options.Properties;
+    private readonly FindingBook book = new(options.Properties);
+    private readonly VisitedSet visited = new(options.Storage);
+    private readonly ParentLinks links = new();
+    private readonly Stopwatch clock = new();
+    private long generated;
+    private long unreduced;
+    private int depth;
+    private volatile int stopReason = -1;
+
+    /// <summary>One successor not seen before the level began: where it came from and its encoding in the chunk's arena.</summary>
+    private readonly record struct Candidate(ulong Fp, int ParentPos, int Action, int Offset, int Length, long Orbit);
+
+    private sealed class ChunkOutput(int shards)
+    {
+        public readonly List<Candidate>[] ByShard = Enumerable.Range(0, shards).Select(_ => new List<Candidate>()).ToArray();
+        public byte[] Arena = new byte[4096];
+        public int Used;
+
+        public int Append(ReadOnlySpan<byte> bytes)
+        {
+            if (Used + bytes.Length > Arena.Length) Array.Resize(ref Arena, Math.Max(Arena.Length * 2, Used + bytes.Length));
+            bytes.CopyTo(Arena.AsSpan(Used));
+            Used += bytes.Length;
+            return Used - bytes.Length;
+        }
+    }
+
+    /// <summary>A level of states to expand: their canonical encodings, back to back.</summary>
+    private sealed class Level
+    {
+        public byte[] Arena = new byte[4096];
+        public int Used;
+        public readonly List<(int Offset, int Length)> States = [];
+        public long Base; // discovery number of the first state
+
+        public void Add(ReadOnlySpan<byte> bytes)
+        {
+            if (Used + bytes.Length > Arena.Length) Array.Resize(ref Arena, Math.Max(Arena.Length * 2, Used + bytes.Length));
+            bytes.CopyTo(Arena.AsSpan(Used));
+            States.Add((Used, bytes.Length));
+            Used += bytes.Length;
+        }
+
+        public ReadOnlySpan<byte> this[int pos] => Arena.AsSpan(States[pos].Offset, States[pos].Length);
+        public int Count => States.Count;
+    }
+
+    private sealed class Worker(Configuration config, bool symmetry)
+    {
+        public readonly CanonicalForm Form = new(config.Catalogue, config.SlotKinds, symmetry);
+        public readonly int[] Perm = new int[config.Slots + 1];
+    }
+
+    public ExploreResult Run()
+    {
+        clock.Start();
+        var workers = Math.Max(1, options.Workers);
+        var rootWorker = new Worker(config, options.Symmetry);
+        var init = config.Initial();
+        var initBytes = rootWorker.Form.Encode(init, rootWorker.Perm, out var initOrbit);
+        visited.Shard(VisitedSet.ShardOf(Fingerprint.Of(initBytes))).Add(Fingerprint.Of(initBytes), initBytes);
+        links.Add(0, 0);
+        unreduced = initOrbit;
+        generated = 1;
+        var level = new Level { Base = 0 };
+        level.Add(initBytes);
+
+        using var progress = options.OnProgress is { } report
+            ? new Timer(_ => report(Snapshot(level.Count)), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1))
+            : null;
+
+        var cutOff = false;
+        while (level.Count > 0)
+        {
+            var expand = options.MaxDepth is not { } max || depth < max;
+            var outputs = Expand(level, expand, workers, out var hadSuccessors);
+            if (stopReason >= 0) break;
+            if (!expand)
+            {
+                cutOff = hadSuccessors;
+                stopReason = (int)StopReason.DepthBound;
+                break;
+            }
+            if (options.StopAtFirstViolation && book.AnyAlwaysViolated())
+            {
+                stopReason = (int)StopReason.FirstViolation;
+                break;
+            }
+            level = Insert(level, outputs, workers);
+            depth++;
+            CheckLimits();
+            if (stopReason >= 0) break;
+        }
+        clock.Stop();
+
+        var stop = stopReason < 0 ? StopReason.Fixpoint : (StopReason)stopReason;
+        if (stop == StopReason.DepthBound && !cutOff) stop = StopReason.Fixpoint;
+        var complete = stop is StopReason.Fixpoint or StopReason.DepthBound;
+        var distinct = visited.Count;
+        var stats = new SearchStats(
+            generated, distinct, options.Symmetry && options.CountUnreduced ? unreduced : options.Symmetry ? null : distinct,
+            depth, clock.Elapsed, Process.GetCurrentProcess().PeakWorkingSet64,
+            visited.Bytes + links.Bytes,
+            options.Storage == StorageMode.Fingerprint ? distinct * (double)Math.Max(0, generated - distinct) / Math.Pow(2, 64) : null,
+            options.Storage, options.Symmetry, workers, stop,
+            complete ? 0 : level.Count);
+        return new ExploreResult(config, stats, book.Verdicts(complete, stop == StopReason.DepthBound));
+    }
+
+    private ExploreProgress Snapshot(int frontier) =>
+        new(depth, visited.Count, Interlocked.Read(ref generated), frontier, clock.Elapsed, GC.GetTotalMemory(false));
+
+    private void CheckLimits()
+    {
+        if (options.Cancel.IsCancellationRequested) stopReason = (int)StopReason.Cancelled;
+        else if (options.MaxStates is { } n && visited.Count >= n) stopReason = (int)StopReason.MaxStates;
+        else if (options.MaxSeconds is { } sec && clock.Elapsed.TotalSeconds >= sec) stopReason = (int)StopReason.MaxSeconds;
+        else if (options.MaxMemoryBytes is { } mem && GC.GetTotalMemory(false) >= mem) stopReason = (int)StopReason.MaxMemory;
+    }
+
+    // ---- phase 1: expansion --------------------------------------------------------------------------
+
+    private ChunkOutput[] Expand(Level level, bool expand, int workers, out bool hadSuccessors)
+    {
+        var chunks = (level.Count + ChunkSize - 1) / ChunkSize;
+        var outputs = new ChunkOutput[chunks];
+        var anySuccessor = 0;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = workers },
+            () => new Worker(config, options.Symmetry),
+            (chunk, loop, w) =>
+            {
+                if (stopReason >= 0) { loop.Stop(); return w; }
+                var output = new ChunkOutput(visited.ShardCount);
+                var end = Math.Min(level.Count, (chunk + 1) * ChunkSize);
+                long made = 0;
+                for (var pos = chunk * ChunkSize; pos < end; pos++)
+                    made += ExpandOne(w, level, pos, expand, output, ref anySuccessor);
+                Interlocked.Add(ref generated, made);
+                outputs[chunk] = output;
+                if (chunk % 64 == 0) CheckLimits();
+                return w;
+            },
+            _ => { });
+        hadSuccessors = anySuccessor != 0;
+        return outputs;
+    }
+
+    private int ExpandOne(Worker w, Level level, int pos, bool expand, ChunkOutput output, ref int anySuccessor)
+    {
+        var s = w.Form.Decode(level[pos]);
+        var id = level.Base + pos;
+        var cat = config.Catalogue;
+
+        // State properties are judged once per distinct state, when it is expanded; the initial state gets every property.
+        var here = depth == 0 ? Step.Initial(s, cat) : new Step(null, null, s, [], cat);
+        for (var p = 0; p < properties.Count; p++)
+            if ((depth == 0 || properties[p].Scope == PropertyScope.State) && !book.HasShorterThan(p, depth) && properties[p].Check(here) is not null)
+                Found(p, depth, ((long)pos << 16) | StateKey, id, null);
+
+        if (!s.IsRunning) return 0;
+        var made = 0;
+        for (var a = 0; a < alphabet.Count; a++)
+        {
+            var action = alphabet[a];
+            if (config.WhyDisabled(s, action) is not null) continue;
+            if (!expand) { Volatile.Write(ref anySuccessor, 1); return made; }
+            var t = config.Step(s, action);
+            made++;
+            var step = Step.Of(s, t, cat);
+            for (var p = 0; p < properties.Count; p++)
+                if (properties[p].Scope == PropertyScope.Transition && !book.HasShorterThan(p, depth + 1) && properties[p].Check(step) is not null)
+                    Found(p, depth + 1, ((long)pos << 16) | (long)a, id, a);
+
+            var bytes = w.Form.Encode(t.State, w.Perm, out var orbit);
+            var fp = Fingerprint.Of(bytes);
+            if (visited.Contains(fp, bytes)) continue;
+            var offset = output.Append(bytes);
+            output.ByShard[VisitedSet.ShardOf(fp)].Add(new Candidate(fp, pos, a, offset, bytes.Length, orbit));
+        }
+        return made;
+    }
+
+    /// <summary>A finding at the end of the path to state <paramref name="id"/> (plus one action, for a transition).</summary>
+    private void Found(int property, int length, long key, long id, int? action)
+    {
+        var prop = properties[property];
+        book.Offer(property, length, key, () => Judge.Replay(config, prop, ConcretePath(id, action)));
+    }
+
+    // ---- phase 2: insertion ----------------------------------------------------------------------------
+
+    private Level Insert(Level level, ChunkOutput[] outputs, int workers)
+    {
+        var shards = visited.ShardCount;
+        var winners = new List<Candidate>[shards];
+        var winnerChunk = new List<int>[shards];
+        Parallel.For(0, shards, new ParallelOptions { MaxDegreeOfParallelism = workers }, k =>
+        {
+            var shard = visited.Shard(k);
+            var won = new List<Candidate>();
+            var from = new List<int>();
+            for (var c = 0; c < outputs.Length; c++)
+            {
+                var o = outputs[c];
+                foreach (var cand in o.ByShard[k])
+                    if (shard.Add(cand.Fp, o.Arena.AsSpan(cand.Offset, cand.Length))) { won.Add(cand); from.Add(c); }
+            }
+            winners[k] = won;
+            winnerChunk[k] = from;
+        });
+
+        var next = new Level { Base = links.Count };
+        for (var k = 0; k < shards; k++)
+            for (var j = 0; j < winners[k].Count; j++)
+            {
+                var cand = winners[k][j];
+                var o = outputs[winnerChunk[k][j]];
+                links.Add(level.Base + cand.ParentPos, cand.Action);
+                next.Add(o.Arena.AsSpan(cand.Offset, cand.Length));
+                unreduced += cand.Orbit;
+            }
+        return next;
+    }
+
+    // ---- traces ----------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The concrete actions from the initial state to state <paramref name="id"/> (then <paramref name="last"/>).
+    /// Stored actions name the slots of canonical representatives; replaying the concrete states, each action's
+    /// slot is mapped back through the permutation that canonicalised the state it applies to.
+    /// </summary>
+    private List<Model.Action> ConcretePath(long id, int? last)
+    {
+        var chain = new List<int>();
+        if (last is { } a) chain.Add(a);
+        for (var at = id; at != 0; at = links[at].Parent) chain.Add(links[at].Action);
+        chain.Reverse();
+
+        var w = new Worker(config, options.Symmetry);
+        var s = config.Initial();
+        var path = new List<Model.Action>();
+        foreach (var index in chain)
+        {
+            w.Form.Encode(s, w.Perm, out _);
+            var action = Rename(alphabet[index], w.Perm);
+            path.Add(action);
+            s = config.Step(s, action).State;
+        }
+        return path;
+    }
+
+    private static Model.Action Rename(Model.Action a, int[] perm) => a switch
+    {
+        NewInterp n => n with { I = perm[n.I] },
+        EndInterp e => e with { I = perm[e.I] },
+        Import m => m with { I = perm[m.I] },
+        DelSysModules m => m with { I = perm[m.I] },
+        Reload m => m with { I = perm[m.I] },
+        ReloadSpec m => m with { I = perm[m.I] },
+        ClearExtension m => m with { I = perm[m.I] },
+        SetAttr m => m with { I = perm[m.I] },
+        _ => a,
+    };
 }

@@ -20,6 +20,9 @@ internal sealed class FindingBook(IReadOnlyList<Property> properties)
 
     public bool Has(int property) => Volatile.Read(ref hits[property]) is not null;
 
+    /// <summary>Whether a finding shorter than <paramref name="length"/> is known (so one of that length cannot win).</summary>
+    public bool HasShorterThan(int property, int length) => Volatile.Read(ref hits[property]) is { } h && h.Length < length;
+
     /// <summary>Records a finding unless an earlier (shorter, or as short with a smaller key) one is known.</summary>
     public void Offer(int property, int length, long key, Func<Counterexample> build)
     {
