@@ -29,10 +29,10 @@ internal static class CheckTable
         console.Write(stats);
 
         var table = new Table().Border(TableBorder.Rounded);
-        table.AddColumn("verdict");
-        table.AddColumn("property");
-        table.AddColumn(new TableColumn("length").RightAligned());
-        table.AddColumn("trace");
+        table.AddColumn(new TableColumn("verdict").NoWrap());
+        table.AddColumn(new TableColumn("property").NoWrap());
+        table.AddColumn(new TableColumn("length").RightAligned().NoWrap());
+        var files = new List<string>();
         for (var k = 0; k < r.Verdicts.Count; k++)
         {
             var v = r.Verdicts[k];
@@ -47,10 +47,12 @@ internal static class CheckTable
             table.AddRow(
                 new Markup(shown),
                 new Markup(Markup.Escape(v.Property.Name)),
-                new Markup(has ? CheckWords.Steps(v.Trace!.Length) : ""),
-                new Markup(has && run.Saved[k] is { } f ? Markup.Escape(Path.Combine(outDir, f.Trace)) : ""));
+                new Markup(has ? CheckWords.Steps(v.Trace!.Length) : ""));
+            if (has && run.Saved[k] is { } f) files.Add(Path.Combine(outDir, f.Trace));
         }
         console.Write(table);
+        // Paths below the table rather than in a column: a narrow terminal would break them mid-name.
+        foreach (var f in files) console.MarkupLine($"[grey]trace:[/] {Markup.Escape(f)}");
     }
 
     public static void Footer(CheckOutcome outcome, string outDir, TextWriter w)

@@ -115,7 +115,7 @@ internal static class SpecParser
                                      (node is DocScalar { Kind: ScalarKind.String } one ? $" (for one, write [{one.Text}])" : ""));
         if (seq.Items.Count == 0)
             throw new InputException($"{SourceLocation.At(file, node)}: '{key}' of the spec is an empty list: name at least one, or write 'all' (the default when the key is left out)");
-        var chosen = new List<T>();
+        var chosen = new Dictionary<T, string>();
         foreach (var item in seq.Items)
         {
             if (item is not DocScalar { Kind: ScalarKind.String } s)
@@ -123,12 +123,12 @@ internal static class SpecParser
             var value = find(s.Text)
                 ?? throw new InputException($"{SourceLocation.At(file, s)}: '{key}' of the spec names '{s.Text}', which Verify does not know.{Suggestions.DidYouMean(s.Text, names)} " +
                                             $"Valid names: {Suggestions.List(names)} (or write {key}: all)");
-            if (chosen.Contains(value))
+            if (chosen.TryGetValue(value, out var earlier))
                 throw new InputException($"{SourceLocation.At(file, s)}: '{key}' of the spec names {nameOf(value)} twice" +
-                                         (s.Text != nameOf(value) ? $" ('{s.Text}' is another name of {nameOf(value)})" : "") + ": name it once");
-            chosen.Add(value);
+                                         (earlier != s.Text ? $" ('{earlier}' and '{s.Text}' are names of the same one)" : "") + ": name it once");
+            chosen.Add(value, s.Text);
         }
-        return [.. all.Where(chosen.Contains)];
+        return [.. all.Where(chosen.ContainsKey)];
     }
 
     private static int ParseDepth(DocNode node, string file) => node is DocScalar d && d.TryInt(out var v) && v >= 1
