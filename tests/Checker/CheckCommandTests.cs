@@ -266,6 +266,39 @@ public class CheckCommandTests
         Assert.Null(seen.OnProgress); // stderr is no terminal here
     }
 
+    [Fact]
+    public void On_a_terminal_stderr_shows_the_progress_line_and_erases_it()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        CheckCommand.Search search = (config, options) =>
+        {
+            Assert.NotNull(options.OnProgress);
+            options.OnProgress(new ExploreProgress(3, 1000, 2500, 40, TimeSpan.FromSeconds(2), 5 << 20));
+            return Fake(_ => (StopReason.Fixpoint, Verdict.Holds))(config, options);
+        };
+        var code = Verify.Checker.Cli.Run(["check", "--out", CliRunner.TempDir(), "--semantics", "cpython-3.12"], stdout, stderr, errTerminal: true, search: search);
+        Assert.Equal(0, code);
+        var err = stderr.ToString();
+        Assert.StartsWith("\rcpython-3.12: depth 3, 1,000 distinct, 2,500 generated, 40 queued, 500 states/s, 5.0 MiB, 00:00:02", err);
+        Assert.EndsWith("\r", err);
+        Assert.Equal("", err.Split('\r')[^2].Trim()); // the line is blanked before the summary
+    }
+
+    [Fact]
+    public void On_a_terminal_the_summary_is_a_table()
+    {
+        var spec = CliRunner.TempFile("d1.yaml", D1Spec);
+        var stdout = new StringWriter();
+        var code = Verify.Checker.Cli.Run(["check", spec, "--out", CliRunner.TempDir()], stdout, new StringWriter(), terminal: true);
+        Assert.Equal(1, code);
+        var text = stdout.ToString();
+        Assert.Contains("\u2502", text); // a table border
+        Assert.Matches(@"VIOLATED\S*\s*\S*\u2502\s*\S*no-cross-interpreter-decref", text);
+        Assert.Contains("no-cross-interpreter-decref.trace.json", text);
+        Assert.Contains("result: VIOLATED (exit 1)", text);
+    }
+
     // ---- with the real explorer ----
 
     [Fact]

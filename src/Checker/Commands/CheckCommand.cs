@@ -78,28 +78,29 @@ internal static partial class CheckCommand
         var text = !json;
         if (text) Header(cli, settings);
         var runs = new List<SemanticsRun>();
-        foreach (var semantics in settings.Semantics)
+        // The first Ctrl-C stops the searches (each reports what it covered, as incomplete); a second one kills.
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
         {
-            var config = new Configuration(semantics, settings.Spec.Catalogue, settings.Spec.SlotKinds);
-            var progress = cli.ErrTerminal ? new ProgressLine(cli.Err, semantics.Name) : null;
-            var options = progress is null ? settings.Options : settings.Options with { OnProgress = progress.Report };
-            ExploreResult result;
-            try
+            if (cancel.IsCancellationRequested) return;
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            foreach (var semantics in settings.Semantics)
             {
-                result = search(config, options);
-            }
-            finally
-            {
-                progress?.Clear();
-            }
-            var saved = result.Verdicts.Select(v => CheckWords.HasTrace(v) ? Write(() => FindingFiles.Save(outDir, settings.Spec, result, v), outDir) : null).ToList();
-            var run = new SemanticsRun(result, saved);
-            runs.Add(run);
-            if (text)
-            {
+                var run = RunOne(cli, settings, semantics, search, cancel.Token);
+                runs.Add(run);
+                if (!text) continue;
                 if (cli.Terminal) CheckTable.Run(run, outDir, cli.Out);
                 else CheckText.Run(run, outDir, cli.Out);
             }
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
         }
         var outcome = new CheckOutcome(settings, runs);
         var report = CheckJson.Render(outcome);
@@ -108,6 +109,28 @@ internal static partial class CheckCommand
         else if (cli.Terminal) CheckTable.Footer(outcome, outDir, cli.Out);
         else CheckText.Footer(outcome, outDir, cli.Out);
         return outcome.ExitCode;
+    }
+
+    /// <summary>One semantics: the search (with the progress line on a terminal's stderr), then the files of its findings.</summary>
+    private static SemanticsRun RunOne(CliContext cli, CheckSettings settings, Semantics semantics, Search search, CancellationToken cancel)
+    {
+        var config = new Configuration(semantics, settings.Spec.Catalogue, settings.Spec.SlotKinds);
+        var progress = cli.ErrTerminal ? new ProgressLine(cli.Err, semantics.Name) : null;
+        var options = settings.Options with { Cancel = cancel };
+        if (progress is not null) options = options with { OnProgress = progress.Report };
+        ExploreResult result;
+        try
+        {
+            result = search(config, options);
+        }
+        finally
+        {
+            progress?.Clear();
+        }
+        var saved = result.Verdicts
+            .Select(v => CheckWords.HasTrace(v) ? Write(() => FindingFiles.Save(settings.OutDir, settings.Spec, result, v), settings.OutDir) : null)
+            .ToList();
+        return new SemanticsRun(result, saved);
     }
 
     private static void Header(CliContext cli, CheckSettings settings)

@@ -51,8 +51,8 @@ internal static class CheckTable
             if (has && run.Saved[k] is { } f) files.Add(Path.Combine(outDir, f.Trace));
         }
         console.Write(table);
-        // Paths below the table rather than in a column: a narrow terminal would break them mid-name.
-        foreach (var f in files) console.MarkupLine($"[grey]trace:[/] {Markup.Escape(f)}");
+        // Paths below the table, unwrapped (not through Spectre): broken mid-name they could not be copied.
+        foreach (var f in files) w.WriteLine($"trace: {f}");
     }
 
     public static void Footer(CheckOutcome outcome, string outDir, TextWriter w)
@@ -61,7 +61,7 @@ internal static class CheckTable
         CheckText.Footer(outcome, outDir, sw);
         var lines = sw.ToString().TrimEnd().Split('\n');
         var console = Console(w);
-        foreach (var line in lines[..^1]) console.MarkupLine(Markup.Escape(line.TrimEnd('\r')));
+        foreach (var line in lines[..^1]) w.WriteLine(line.TrimEnd('\r')); // holds paths: unwrapped
         var colour = outcome.ExitCode switch { ExitCodes.Violated => "red", ExitCodes.Incomplete => "yellow", _ => "green" };
         console.MarkupLine($"[bold {colour}]{Markup.Escape(lines[^1])}[/]");
     }
