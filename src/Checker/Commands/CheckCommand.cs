@@ -27,20 +27,21 @@ internal static partial class CheckCommand
     {
         var spec = new Argument<string?>("spec")
         {
+            HelpName = "SPEC",
             Description = "the spec file (docs/specs.md); default: the built-in specs/default.yaml",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var semantics = new Option<string[]>("--semantics", "-s") { Description = "check under this semantics (repeatable); default: the spec's 'semantics'" };
-        var property = new Option<string[]>("--property", "-p") { Description = "check this property (repeatable); default: the spec's 'properties'" };
-        var maxStates = new Option<long?>("--max-states") { Description = "stop each search after this many distinct states (the verdict is then 'incomplete')" };
-        var maxSeconds = new Option<double?>("--max-seconds") { Description = "stop each search after this many seconds" };
-        var maxMemory = new Option<string?>("--max-memory") { Description = "stop each search when it uses this much memory: bytes, or a size such as 512M or 4G" };
-        var depth = new Option<int?>("--depth") { Description = "explore no trace longer than this (default: the spec's 'depth', else to the fixpoint)" };
+        var semantics = new Option<string[]>("--semantics", "-s") { HelpName = "NAME", Description = "check under this semantics (repeatable); default: the spec's 'semantics'" };
+        var property = new Option<string[]>("--property", "-p") { HelpName = "NAME", Description = "check this property (repeatable); default: the spec's 'properties'" };
+        var maxStates = new Option<long?>("--max-states") { HelpName = "N", Description = "stop each search after this many distinct states (the verdict is then 'incomplete')" };
+        var maxSeconds = new Option<double?>("--max-seconds") { HelpName = "S", Description = "stop each search after this many seconds" };
+        var maxMemory = new Option<string?>("--max-memory") { HelpName = "SIZE", Description = "stop each search when it uses this much memory: bytes, or a size such as 512M or 4G" };
+        var depth = new Option<int?>("--depth") { HelpName = "N", Description = "explore no trace longer than this (default: the spec's 'depth', else to the fixpoint)" };
         var exact = new Option<bool>("--exact") { Description = "store whole states instead of 64-bit fingerprints (no collision risk; more memory)" };
         var noSymmetry = new Option<bool>("--no-symmetry") { Description = "do not treat subinterpreter slots of the same kind as interchangeable" };
-        var workers = new Option<int?>("--workers") { Description = "search threads (default: one per core)" };
+        var workers = new Option<int?>("--workers") { HelpName = "N", Description = "search threads (default: one per core)" };
         var first = new Option<bool>("--first") { Description = "stop after the level of the first violation" };
-        var outDir = new Option<string>("--out", "-o") { Description = "where result.json, traces and reports go", DefaultValueFactory = _ => DefaultOut };
+        var outDir = new Option<string>("--out", "-o") { HelpName = "DIR", Description = "where result.json, traces and reports go", DefaultValueFactory = _ => DefaultOut };
         var json = new Option<bool>("--json") { Description = "print result.json to stdout instead of the summary" };
 
         var command = new Command("check", "Search every reachable state of the spec's configurations and judge the properties")
