@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Verify.Checker.Commands;
+using Verify.Checker.Explore;
 
 namespace Verify.Checker;
 
@@ -9,19 +10,24 @@ namespace Verify.Checker;
 /// </summary>
 internal static class Cli
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool terminal = false)
+    /// <param name="terminal">stdout is a terminal: tables and colour</param>
+    /// <param name="errTerminal">stderr is a terminal: live progress of long searches</param>
+    /// <param name="search">the search <c>verify check</c> runs (default: <see cref="Explorer.Run"/>)</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool terminal = false, bool errTerminal = false,
+        CheckCommand.Search? search = null)
     {
         var verbose = new Option<bool>("--verbose", "-v")
         {
             Description = "on an internal error, print the stack trace",
             Recursive = true,
         };
-        var cli = new CliContext(stdout, stderr, terminal, verbose);
+        var cli = new CliContext(stdout, stderr, terminal, verbose, errTerminal);
         var root = new RootCommand("Verify: a model checker for how CPython isolates legacy single-phase extension modules between interpreters.\n" +
                                    "Without a command: replay the built-in D2 rename trace under every semantics.")
         {
             verbose,
             ReplayCommand.Create(cli),
+            CheckCommand.Create(cli, search ?? Explorer.Run),
             ListCommand.Create(cli),
         };
         root.SetAction(parse => cli.Guard(parse, () => DefaultCommand.Run(cli)));

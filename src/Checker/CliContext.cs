@@ -6,12 +6,14 @@ namespace Verify.Checker;
 /// Where a command writes, and the one place that turns exceptions into exit codes: bad input is a
 /// message and exit 2, anything else is a bug in Verify (exit 70, stack trace only with --verbose).
 /// </summary>
-internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool terminal, Option<bool> verbose)
+internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool terminal, Option<bool> verbose, bool errTerminal = false)
 {
     public TextWriter Out { get; } = stdout;
     public TextWriter Err { get; } = stderr;
     /// <summary>stdout is an interactive terminal: use tables and colour.</summary>
     public bool Terminal { get; } = terminal;
+    /// <summary>stderr is an interactive terminal: show live progress there.</summary>
+    public bool ErrTerminal { get; } = errTerminal;
 
     public int Guard(ParseResult parse, Func<int> body)
     {

@@ -7,11 +7,14 @@ internal static class CliRunner
 {
     public sealed record Result(int Code, string Out, string Err);
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => RunWith(null, args);
+
+    /// <summary>The command line with <c>verify check</c> running <paramref name="search"/> instead of the explorer (null: the explorer).</summary>
+    public static Result RunWith(Verify.Checker.Commands.CheckCommand.Search? search, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = Cli.Run(args, stdout, stderr);
+        var code = Cli.Run(args, stdout, stderr, search: search);
         return new Result(code, stdout.ToString(), stderr.ToString());
     }
 
@@ -30,12 +33,18 @@ internal static class CliRunner
     public static IEnumerable<System.Text.Json.Nodes.JsonNode> StepEvents(System.Text.Json.Nodes.JsonNode report, int step) =>
         report["steps"]!.AsArray().Single(s => (int)s!["step"]! == step)!["events"]!.AsArray().Select(e => e!);
 
-    /// <summary>Writes <paramref name="content"/> to a fresh temporary file with the given name and returns its path.</summary>
-    public static string TempFile(string name, string content)
+    /// <summary>A fresh, empty temporary folder (for <c>verify check --out</c>).</summary>
+    public static string TempDir()
     {
         var dir = Path.Combine(Path.GetTempPath(), "verify-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        var path = Path.Combine(dir, name);
+        return dir;
+    }
+
+    /// <summary>Writes <paramref name="content"/> to a fresh temporary file with the given name and returns its path.</summary>
+    public static string TempFile(string name, string content)
+    {
+        var path = Path.Combine(TempDir(), name);
         File.WriteAllText(path, content);
         return path;
     }

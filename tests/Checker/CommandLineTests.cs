@@ -75,6 +75,17 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void List_shows_every_property_with_its_kind_and_statement()
+    {
+        var r = CliRunner.Run("list");
+        Assert.Equal(0, r.Code);
+        foreach (var p in Verify.Properties.IsolationProperties.All)
+            Assert.Contains(r.Out.Split('\n'), line =>
+                line.Contains(p.Name + " ", StringComparison.Ordinal) && line.EndsWith(p.Statement, StringComparison.Ordinal) &&
+                line.Contains(p.Kind == Verify.Properties.PropertyKind.Always ? " always " : " sometimes ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Without_arguments_the_D2_rename_runs_under_every_semantics()
     {
         var r = CliRunner.Run();

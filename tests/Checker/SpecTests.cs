@@ -44,7 +44,7 @@ public class SpecTests
     }
 
     [Theory]
-    [InlineData("sloots: 2\n", new[] { ":1:1", "unknown key 'sloots'", "Did you mean 'slots'?", "catalogue, slots" })]
+    [InlineData("sloots: 2\n", new[] { ":1:1", "unknown key 'sloots'", "Did you mean 'slots'?", "description, slots, interpreters, semantics, properties, depth, catalogue" })]
     [InlineData("slots: 0\n", new[] { ":1:8", "at least 1" })]
     [InlineData("catalogue:\n  globals: [g]\n  defs:\n    - {name: d, style: single-phase, m_size: -1, globals: g, colour: red}\n  modules: []\n",
         new[] { ":4:62", "unknown key 'colour' in def 'd'", "name, style, m_size, globals, per_interpreter_gil, values" })]

@@ -1,14 +1,15 @@
 using System.CommandLine;
 using Verify.Model;
+using Verify.Properties;
 
 namespace Verify.Checker.Commands;
 
-/// <summary><c>verify list</c>: the semantics Verify knows and the modules of the built-in catalogue.</summary>
+/// <summary><c>verify list</c>: the semantics Verify knows, the properties it checks and the modules of the built-in catalogue.</summary>
 internal static class ListCommand
 {
     public static Command Create(CliContext cli)
     {
-        var command = new Command("list", "List the semantics and the modules of the built-in catalogue");
+        var command = new Command("list", "List the semantics, the properties and the modules of the built-in catalogue");
         command.SetAction(parse => cli.Guard(parse, () =>
         {
             Write(cli.Out);
@@ -26,6 +27,11 @@ internal static class ListCommand
             w.WriteLine($"  {s.Name}{aliases}");
             w.WriteLine($"      {s.Summary}");
         }
+        w.WriteLine();
+        w.WriteLine("properties (always: checked in every reachable state and transition; sometimes: some reachable state must show it):");
+        var nameWidth = IsolationProperties.All.Max(p => p.Name.Length);
+        foreach (var p in IsolationProperties.All)
+            w.WriteLine($"  {p.Name.PadRight(nameWidth)}  {(p.Kind == PropertyKind.Always ? "always" : "sometimes"),-9}  {p.Statement}");
         w.WriteLine();
         w.WriteLine("modules of the built-in catalogue:");
         var cat = DefaultCatalogue.Create();

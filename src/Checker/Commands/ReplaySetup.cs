@@ -28,14 +28,19 @@ internal sealed record ReplaySetup(Trace Trace, SpecFile Spec, Configuration Con
         return For(trace, semantics, spec);
     }
 
-    /// <summary>A trace already in hand (e.g. built in code) on a given semantics and spec.</summary>
+    /// <summary>
+    /// A trace already in hand (e.g. built in code) on a given semantics and spec. A spec's <c>interpreters</c>
+    /// bound the modes of each slot, as they bound a check, so a trace a check saved replays on the same configuration.
+    /// </summary>
     public static ReplaySetup For(Trace trace, Semantics semantics, SpecFile spec)
     {
         var actions = TraceBinder.Bind(trace, spec.Catalogue);
         // A spec that sets slots is taken at its word (a trace beyond them fails its precondition); the
         // default only sizes the configuration, so it grows to the highest interpreter the trace names.
-        var slots = spec.SlotsGiven ? spec.Slots : Math.Max(spec.Slots, trace.MaxInterpreter);
-        return new ReplaySetup(trace, spec, new Configuration(semantics, spec.Catalogue, slots), actions);
+        var config = spec.SlotsGiven
+            ? new Configuration(semantics, spec.Catalogue, spec.SlotKinds)
+            : new Configuration(semantics, spec.Catalogue, Math.Max(spec.Slots, trace.MaxInterpreter));
+        return new ReplaySetup(trace, spec, config, actions);
     }
 
     public static Semantics FindSemantics(string name) =>

@@ -1,16 +1,20 @@
 using Verify.Checker.Documents;
 using Verify.Checker.Text;
+using Verify.Checker.Traces;
 using Verify.Model;
+using Verify.Properties;
 
 namespace Verify.Checker.Specs;
 
 /// <summary>
-/// Reads a spec file (docs/specs.md): top-level <c>slots</c> and an optional <c>catalogue</c> of C-globals
-/// groups, defs and modules, cross-referenced by name. Without a catalogue section the built-in one is used.
+/// Reads a spec file (docs/specs.md): the subinterpreter slots (<c>slots: N</c>, or <c>interpreters</c> with
+/// the modes of each slot), the <c>semantics</c> and <c>properties</c> a check covers, an optional <c>depth</c>,
+/// and an optional <c>catalogue</c> of C-globals groups, defs and modules, cross-referenced by name. Without a
+/// catalogue section the built-in one is used.
 /// </summary>
 internal static class SpecParser
 {
-    private static readonly string[] TopKeys = ["catalogue", "slots", "description"];
+    private static readonly string[] TopKeys = ["description", "slots", "interpreters", "semantics", "properties", "depth", "catalogue"];
     private static readonly string[] CatalogueKeys = ["globals", "defs", "modules"];
     private static readonly string[] DefKeys = ["name", "style", "m_size", "globals", "per_interpreter_gil", "values"];
     private static readonly string[] ModuleKeys = ["name", "def", "origin", "path"];
@@ -19,19 +23,118 @@ internal static class SpecParser
     private static readonly string[] Origins = ["dynamic", "builtin", "core"];
     private static readonly string[] Values = ["list", "type", "func"];
 
-    public static SpecFile ParseFile(string path) => Parse(DocReader.ReadFile(path), path);
+    public static SpecFile ParseFile(string path) => Parse(DocReader.ReadFile(path), path) with { FilePath = path };
 
     public static SpecFile ParseText(string text, string name) => Parse(DocReader.Read(text, name), name);
 
     public static SpecFile Parse(DocNode root, string file)
     {
         var top = new DocFields(root, file, "the spec", TopKeys);
+        var kinds = ParseSlots(top, file);
+        var cat = top.Node("catalogue") is { } c ? ParseCatalogue(c, file) : DefaultCatalogue.Create();
+        return new SpecFile(file, cat, kinds ?? Enumerable.Repeat(SlotKind.Any, SpecFile.DefaultSlots).ToList(), kinds is not null)
+        {
+            Semantics = top.Node("semantics") is { } s ? ParseSemantics(s, file) : SemanticsRegistry.All,
+            Properties = top.Node("properties") is { } p ? ParseProperties(p, file) : IsolationProperties.All,
+            Depth = top.Node("depth") is { } d ? ParseDepth(d, file) : null,
+            Description = top.OptionalString("description"),
+        };
+    }
+
+    /// <summary><c>slots: N</c> (N slots of any mode) or <c>interpreters</c> (one entry per slot); null if neither.</summary>
+    private static List<SlotKind>? ParseSlots(DocFields top, string file)
+    {
         var slots = top.OptionalInt("slots");
         if (slots is < 1)
             throw new InputException($"{SourceLocation.At(file, top.Node("slots"))}: 'slots' is the number of subinterpreter slots and must be at least 1, not {slots}");
-        var cat = top.Node("catalogue") is { } c ? ParseCatalogue(c, file) : DefaultCatalogue.Create();
-        return new SpecFile(file, cat, slots ?? SpecFile.DefaultSlots, slots is not null);
+        if (top.Node("interpreters") is not { } node)
+            return slots is { } n ? Enumerable.Repeat(SlotKind.Any, n).ToList() : null;
+        if (slots is not null)
+            throw new InputException($"{SourceLocation.At(file, top.Node("slots"))}: 'slots' and 'interpreters' both give the subinterpreter slots: " +
+                                     "keep 'interpreters' (one entry per slot, with its modes) or 'slots: N' (N slots of any mode), not both");
+        if (node is not DocSeq seq)
+            throw new InputException($"{SourceLocation.At(file, node)}: 'interpreters' of the spec must be a list with one entry per subinterpreter slot, " +
+                                     $"such as [legacy, [isolated, isolated-override]], not {node.Describe()}. For N slots of any mode write 'slots: N'");
+        if (seq.Items.Count == 0)
+            throw new InputException($"{SourceLocation.At(file, node)}: 'interpreters' of the spec lists no slot: give at least one entry, such as [legacy]");
+        return seq.Items.Select((item, k) => ParseSlotKind(item, k + 1, file)).ToList();
     }
+
+    private static readonly string[] SlotWords = [.. ActionText.SubinterpreterModes.Select(ActionText.Mode), "any"];
+
+    private static SlotKind ParseSlotKind(DocNode node, int slot, string file)
+    {
+        var what = $"slot {slot} of 'interpreters'";
+        var expected = $"{Suggestions.List(SlotWords)}, or a list of modes such as [isolated, isolated-override]";
+        switch (node)
+        {
+            case DocScalar { Kind: ScalarKind.String } s:
+                if (s.Text == "any") return SlotKind.Any;
+                if (ActionText.ParseMode(s.Text) is { } single) return SlotKind.Of(single);
+                throw new InputException($"{SourceLocation.At(file, s)}: {what} is '{s.Text}'.{Suggestions.DidYouMean(s.Text, SlotWords)} Valid entries: {expected}");
+            case DocSeq list:
+                if (list.Items.Count == 0)
+                    throw new InputException($"{SourceLocation.At(file, list)}: {what} is an empty list: name the modes the slot may be created in, such as [isolated, isolated-override], or write 'any'");
+                var modes = new List<InterpKind>();
+                foreach (var item in list.Items)
+                {
+                    if (item is not DocScalar { Kind: ScalarKind.String } m)
+                        throw new InputException($"{SourceLocation.At(file, item)}: {what} lists {item.Describe()}: a list names modes: {Suggestions.List(TraceOps.Modes)}");
+                    if (m.Text == "any")
+                        throw new InputException($"{SourceLocation.At(file, m)}: {what} lists 'any' among modes: write 'any' alone (not in a list) for a slot of any mode");
+                    var mode = ActionText.ParseMode(m.Text)
+                        ?? throw new InputException($"{SourceLocation.At(file, m)}: {what} lists '{m.Text}'.{Suggestions.DidYouMean(m.Text, TraceOps.Modes)} Modes: {Suggestions.List(TraceOps.Modes)}");
+                    if (modes.Contains(mode))
+                        throw new InputException($"{SourceLocation.At(file, m)}: {what} lists '{m.Text}' twice: name each mode once");
+                    modes.Add(mode);
+                }
+                return SlotKind.Of([.. modes]);
+            default:
+                throw new InputException($"{SourceLocation.At(file, node)}: {what} must be a mode or a list of modes ({expected}), not {node.Describe()}");
+        }
+    }
+
+    private static List<Semantics> ParseSemantics(DocNode node, string file) =>
+        NameList(node, file, "semantics", "semantics names", SemanticsRegistry.All, SemanticsRegistry.Names.ToList(),
+            name => SemanticsRegistry.Find(name), s => s.Name);
+
+    private static List<Property> ParseProperties(DocNode node, string file) =>
+        NameList(node, file, "properties", "property names", IsolationProperties.All, IsolationProperties.All.Select(p => p.Name).ToList(),
+            IsolationProperties.Find, p => p.Name);
+
+    /// <summary>
+    /// A list of names (or the word <c>all</c>) resolved to values, kept in the order of <paramref name="all"/>:
+    /// unknown names get a suggestion, a value named twice (also through an alias) is an error.
+    /// </summary>
+    private static List<T> NameList<T>(DocNode node, string file, string key, string kind, IReadOnlyList<T> all,
+        IReadOnlyList<string> names, Func<string, T?> find, Func<T, string> nameOf) where T : class
+    {
+        if (node is DocScalar { Kind: ScalarKind.String, Text: "all" }) return [.. all];
+        if (node is not DocSeq seq)
+            throw new InputException($"{SourceLocation.At(file, node)}: '{key}' of the spec must be a list of {kind} or 'all', not {node.Describe()}" +
+                                     (node is DocScalar { Kind: ScalarKind.String } one ? $" (for one, write [{one.Text}])" : ""));
+        if (seq.Items.Count == 0)
+            throw new InputException($"{SourceLocation.At(file, node)}: '{key}' of the spec is an empty list: name at least one, or write 'all' (the default when the key is left out)");
+        var chosen = new Dictionary<T, string>();
+        foreach (var item in seq.Items)
+        {
+            if (item is not DocScalar { Kind: ScalarKind.String } s)
+                throw new InputException($"{SourceLocation.At(file, item)}: '{key}' of the spec lists {item.Describe()}: an entry is one of {Suggestions.List(names)}");
+            var value = find(s.Text)
+                ?? throw new InputException($"{SourceLocation.At(file, s)}: '{key}' of the spec names '{s.Text}', which Verify does not know.{Suggestions.DidYouMean(s.Text, names)} " +
+                                            $"Valid names: {Suggestions.List(names)} (or write {key}: all)");
+            if (chosen.TryGetValue(value, out var earlier))
+                throw new InputException($"{SourceLocation.At(file, s)}: '{key}' of the spec names {nameOf(value)} twice" +
+                                         (earlier != s.Text ? $" ('{earlier}' and '{s.Text}' are names of the same one)" : "") + ": name it once");
+            chosen.Add(value, s.Text);
+        }
+        return [.. all.Where(chosen.ContainsKey)];
+    }
+
+    private static int ParseDepth(DocNode node, string file) => node is DocScalar d && d.TryInt(out var v) && v >= 1
+        ? v
+        : throw new InputException($"{SourceLocation.At(file, node)}: 'depth' of the spec must be a positive integer, the length of the longest trace to explore " +
+                                   $"(leave it out to search to the fixpoint), not {node.Describe()}");
 
     private static Catalogue ParseCatalogue(DocNode node, string file)
     {

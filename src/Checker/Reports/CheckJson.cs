@@ -1,0 +1,90 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Verify.Checker.Explore;
+
+namespace Verify.Checker.Reports;
+
+/// <summary>
+/// result.json (and <c>verify check --json</c>): snake_case, every key always present (null when it does not
+/// apply), so scripts can rely on the shape. Documented in README.md.
+/// </summary>
+internal static class CheckJson
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static string Render(CheckOutcome outcome) => ToJson(outcome).ToJsonString(Options) + "\n";
+
+    public static JsonObject ToJson(CheckOutcome outcome)
+    {
+        var s = outcome.Settings;
+        var o = s.Options;
+        return new JsonObject
+        {
+            ["spec"] = s.Spec.Source,
+            ["interpreters"] = new JsonArray(s.Spec.SlotKinds.Select(k =>
+                (JsonNode)new JsonArray(k.Modes.Select(m => (JsonNode)JsonValue.Create(Model.ActionText.Mode(m))).ToArray())).ToArray()),
+            ["modules"] = s.Spec.Catalogue.Modules.Count,
+            ["depth"] = o.MaxDepth,
+            ["limits"] = new JsonObject
+            {
+                ["max_states"] = o.MaxStates,
+                ["max_seconds"] = o.MaxSeconds,
+                ["max_memory_bytes"] = o.MaxMemoryBytes,
+            },
+            ["symmetry"] = o.Symmetry,
+            ["storage"] = Storage(o.Storage),
+            ["stop_at_first_violation"] = o.StopAtFirstViolation,
+            ["exit_code"] = outcome.ExitCode,
+            ["results"] = new JsonArray(outcome.Runs.Select(r => (JsonNode)Run(r)).ToArray()),
+        };
+    }
+
+    private static JsonObject Run(SemanticsRun run)
+    {
+        var st = run.Result.Stats;
+        return new JsonObject
+        {
+            ["semantics"] = run.Semantics.Name,
+            ["exit_code"] = run.Result.ExitCode,
+            ["stats"] = new JsonObject
+            {
+                ["generated"] = st.Generated,
+                ["distinct"] = st.Distinct,
+                ["distinct_unreduced"] = st.DistinctUnreduced,
+                ["depth"] = st.Depth,
+                ["elapsed_seconds"] = Math.Round(st.Elapsed.TotalSeconds, 3),
+                ["states_per_second"] = Math.Round(st.StatesPerSecond),
+                ["peak_memory_bytes"] = st.PeakMemoryBytes,
+                ["stored_bytes"] = st.StoredBytes,
+                ["bytes_per_state"] = Math.Round(st.BytesPerState, 2),
+                ["collision_probability"] = st.CollisionProbability,
+                ["storage"] = Storage(st.Storage),
+                ["symmetry"] = st.Symmetry,
+                ["workers"] = st.Workers,
+                ["stop"] = CheckWords.Stop(st.Stop),
+                ["complete"] = st.Complete,
+                ["unexplored"] = st.Unexplored,
+            },
+            ["properties"] = new JsonArray(run.Result.Verdicts.Select((v, k) => (JsonNode)Property(v, run.Saved[k])).ToArray()),
+        };
+    }
+
+    private static JsonObject Property(PropertyVerdict v, SavedFinding? saved) => new()
+    {
+        ["name"] = v.Property.Name,
+        ["kind"] = CheckWords.Kind(v.Property.Kind),
+        ["statement"] = v.Property.Statement,
+        ["verdict"] = CheckWords.Verdict(v.Verdict),
+        ["length"] = v.Trace?.Length,
+        ["finding"] = v.Trace?.Finding.Message,
+        ["trace"] = saved?.Trace,
+        ["report"] = saved?.Report,
+    };
+
+    private static string Storage(StorageMode m) => m == StorageMode.Exact ? "exact" : "fingerprint";
+}
