@@ -20,13 +20,23 @@ public sealed class Configuration
     public Configuration(Semantics semantics, Catalogue catalogue, int slots)
         : this(semantics, catalogue, Enumerable.Repeat(SlotKind.Any, slots).ToList()) { }
 
-    public Configuration(Semantics semantics, Catalogue catalogue, IReadOnlyList<SlotKind> slotKinds)
+    /// <param name="operations">the trace-format ops a search may use (null: all); a bound like the slots</param>
+    public Configuration(Semantics semantics, Catalogue catalogue, IReadOnlyList<SlotKind> slotKinds, IReadOnlySet<string>? operations = null)
     {
         Semantics = semantics;
         Catalogue = catalogue;
         SlotKinds = slotKinds;
-        Alphabet = Semantics.AllActions(Slots, Catalogue).Where(a => SlotRefusal(a) is null).ToArray();
+        Operations = operations;
+        Alphabet = Semantics.AllActions(Slots, Catalogue)
+            .Where(a => SlotRefusal(a) is null && (operations is null || operations.Contains(a.Op))).ToArray();
     }
+
+    /// <summary>The ops the alphabet is limited to, or null for every op. Traces may still use any op.</summary>
+    public IReadOnlySet<string>? Operations { get; }
+
+    /// <summary>Every op name of the trace format, in alphabet order.</summary>
+    public static IReadOnlyList<string> AllOperations { get; } =
+        ["new_interp", "end_interp", "import", "del_sys_modules", "reload", "reload_spec", "clear_extension", "set_attr", "finalize"];
 
     public State Initial() => Semantics.Initial(Catalogue, Slots);
 

@@ -7,10 +7,10 @@ namespace Verify.Model;
 /// fingerprints or stores. Two abstractions make the reachable space finite and small, and both preserve
 /// every transition and every property (a bisimulation), so searching the encodings loses nothing:
 /// <list type="bullet">
-/// <item>Counters are replaced by their ranks. An init counter's value only orders the inits whose objects
-/// are still alive (and says whether an init ever ran); <c>m_index</c> values only name the slots of
-/// modules-by-index and their order; creation stamps only order the live interpreters. Nothing branches
-/// on the numbers themselves.</item>
+/// <item>Counters are abstracted. No transition reads which init made an object (its serial) or how many
+/// inits ran, only whether one ran (init-once), so serials are dropped and init counters saturate at 1;
+/// <c>m_index</c> values only name the slots of modules-by-index and their order, so they become ranks;
+/// creation stamps only order the live interpreters, so they become ranks too.</item>
 /// <item>Symmetry: subinterpreter slots of one kind are interchangeable. The encoding chooses the slot order:
 /// live slots by creation order, then ended ones (every order of those is tried and the smallest encoding
 /// wins), then never-created ones, which are identical.</item>
@@ -39,7 +39,6 @@ public sealed class CanonicalForm
     private readonly int[] bornRank;
     private readonly Dictionary<int, int> indexRank = [];
     private readonly List<int> scratch = [];
-    private readonly Dictionary<(int Group, int Serial), int> serialRank = [];
     private readonly int[] initCountAbstract;
 
     public CanonicalForm(Catalogue catalogue, IReadOnlyList<SlotKind> slotKinds, bool symmetry)
@@ -171,22 +170,10 @@ public sealed class CanonicalForm
 
     private void PrepareAbstraction(State s)
     {
-        // Init counters: per C-globals group, the ranks of the serials still carried by live objects.
-        serialRank.Clear();
-        var groups = cat.Globals.Count;
-        for (var g = 0; g < groups; g++)
-        {
-            scratch.Clear();
-            foreach (var o in s.Heap.AsSpan())
-                if (o.Serial > 0 && o.Def >= 0 && cat.Defs[o.Def].Globals == g && !scratch.Contains(o.Serial)) scratch.Add(o.Serial);
-            scratch.Sort();
-            for (var k = 0; k < scratch.Count; k++) serialRank[(g, scratch[k])] = k + 1;
-            var count = s.Globals[g].InitCount;
-            // The next init must come after every live one; whether any init ever ran must survive (init-once).
-            initCountAbstract[g] = count == 0 ? 0
-                : scratch.Count == 0 ? 1
-                : count == scratch[^1] ? scratch.Count : scratch.Count + 1;
-        }
+        // Init counters: only whether an init ever ran is observable (the init-once property); which init made
+        // an object is a label no transition reads, so labels are dropped and counters saturate at 1.
+        for (var g = 0; g < cat.Globals.Count; g++)
+            initCountAbstract[g] = Math.Min(s.Globals[g].InitCount, 1);
 
         // m_index: the ranks of every index still in use (defs, 3.13 records, occupied modules-by-index slots).
         scratch.Clear();
@@ -212,9 +199,6 @@ public sealed class CanonicalForm
                 _ => -1,
             };
     }
-
-    private int Serial(HeapObject o) =>
-        o.Serial > 0 && o.Def >= 0 ? serialRank[(cat.Defs[o.Def].Globals, o.Serial)] : 0;
 
     private int Index(int index) => index > 0 ? indexRank[index] : 0;
 
@@ -281,7 +265,6 @@ public sealed class CanonicalForm
             PutShort(o.RefCount);
             PutByte((byte)(o.Def + 1));
             PutByte((byte)(o.Module + 1));
-            PutShort(Serial(o));
             PutRef(o.Dict);
             PutRef(o.Self);
             PutRef(o.Obj);
@@ -342,7 +325,6 @@ public sealed class CanonicalForm
             if (c == 0) c = oa.RefCount.CompareTo(ob.RefCount);
             if (c == 0) c = oa.Def.CompareTo(ob.Def);
             if (c == 0) c = oa.Module.CompareTo(ob.Module);
-            if (c == 0) c = Serial(oa).CompareTo(Serial(ob));
             return c != 0 ? c : a.CompareTo(b);
         });
         foreach (var x in rest)
@@ -402,8 +384,7 @@ public sealed class CanonicalForm
             var refCount = (short)Short(b);
             var def = (sbyte)(Byte(b) - 1);
             var module = (sbyte)(Byte(b) - 1);
-            var serial = (short)Short(b);
-            heap[x] = new HeapObject(kind, owner, domain, refCount, def, module, serial, Ref(b), Ref(b), Ref(b), Ref(b), Ref(b));
+            heap[x] = new HeapObject(kind, owner, domain, refCount, def, module, 0, Ref(b), Ref(b), Ref(b), Ref(b), Ref(b));
         }
         return new State(phase, ValueArray.Own(interps), ValueArray.Own(defs), ValueArray.Own(cache),
             ValueArray.Own(globals), indexCounter, ValueArray.Own(heap));
