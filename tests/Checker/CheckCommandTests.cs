@@ -95,7 +95,7 @@ public class CheckCommandTests
         var p = PropertyResult(ResultJson(outDir), "cpython-3.11", "no-cross-interpreter-decref");
         var md = File.ReadAllText(Path.Combine(outDir, (string)p["report"]!));
         Assert.StartsWith("# no-cross-interpreter-decref: violated under cpython-3.11", md);
-        Assert.Contains("**Property** (always): no mortal object is decrefed while an interpreter other than its owner is current", md);
+        Assert.Contains($"**Property** (always): {Verify.Properties.IsolationProperties.NoCrossInterpreterDecref.Statement}", md);
         Assert.Contains("## Step 1: create sub1 (legacy)", md);
         Assert.Contains("`{\"op\": \"new_interp\", \"I\": 1, \"mode\": \"legacy\"}`", md);
         Assert.Single(md.Split('\n'), l => l.Contains("\u2190 **the finding**", StringComparison.Ordinal));

@@ -16,8 +16,11 @@ public class CheckSpecTests
         Assert.Equal("legacy, [isolated, isolated-override]", spec.SlotText);
         Assert.Equal(IsolationProperties.All, spec.Properties);
         Assert.Equal(SemanticsRegistry.All, spec.Semantics);
-        Assert.Null(spec.Depth);
-        Assert.Equal(DefaultCatalogue.Create().Modules, spec.Catalogue.Modules);
+        // The space is kept small (docs/specs.md): the m_size == -1 module and its alias, the core modules,
+        // no attribute writes or spec re-loads, traces of up to 7 steps.
+        Assert.Equal(7, spec.Depth);
+        Assert.Equal(["_testsinglephase", "_testsinglephase_basic_wrapper", "sys", "builtins"], spec.Catalogue.Modules.Select(m => m.Name).ToArray());
+        Assert.Equal(["new_interp", "end_interp", "import", "del_sys_modules", "clear_extension", "finalize"], Configuration.AllOperations.Where(spec.Operations!.Contains));
         // verify carries the very file of the repository.
         Assert.Equal(File.ReadAllText(CliRunner.Spec("default.yaml")), SpecFile.BuiltInText());
     }

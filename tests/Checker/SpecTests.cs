@@ -44,7 +44,9 @@ public class SpecTests
     }
 
     [Theory]
-    [InlineData("sloots: 2\n", new[] { ":1:1", "unknown key 'sloots'", "Did you mean 'slots'?", "description, slots, interpreters, semantics, properties, depth, catalogue" })]
+    [InlineData("sloots: 2\n", new[] { ":1:1", "unknown key 'sloots'", "Did you mean 'slots'?", "description, slots, interpreters, semantics, properties, depth, modules, operations, catalogue" })]
+    [InlineData("modules: [_testsinglephase, _testsinglephse]\n", new[] { ":1:29", "'modules' of the spec names '_testsinglephse'", "Did you mean '_testsinglephase'?" })]
+    [InlineData("operations: [import, imprt]\n", new[] { ":1:22", "'operations' of the spec names 'imprt'", "Did you mean 'import'?" })]
     [InlineData("slots: 0\n", new[] { ":1:8", "at least 1" })]
     [InlineData("catalogue:\n  globals: [g]\n  defs:\n    - {name: d, style: single-phase, m_size: -1, globals: g, colour: red}\n  modules: []\n",
         new[] { ":4:62", "unknown key 'colour' in def 'd'", "name, style, m_size, globals, per_interpreter_gil, values" })]

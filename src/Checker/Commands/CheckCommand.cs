@@ -115,7 +115,7 @@ internal static partial class CheckCommand
     /// <summary>One semantics: the search (with the progress line on a terminal's stderr), then the files of its findings.</summary>
     private static SemanticsRun RunOne(CliContext cli, CheckSettings settings, Semantics semantics, Search search, CancellationToken cancel)
     {
-        var config = new Configuration(semantics, settings.Spec.Catalogue, settings.Spec.SlotKinds);
+        var config = settings.Spec.ConfigurationFor(semantics);
         var progress = cli.ErrTerminal ? new ProgressLine(cli.Err, semantics.Name) : null;
         var options = settings.Options with { Cancel = cancel };
         if (progress is not null) options = options with { OnProgress = progress.Report };

@@ -30,6 +30,12 @@ internal sealed record SpecFile(string Source, Catalogue Catalogue, IReadOnlyLis
 
     public string? Description { get; init; }
 
+    /// <summary>The ops a search may use (null: every op); traces replayed with the spec may use any.</summary>
+    public IReadOnlySet<string>? Operations { get; init; }
+
+    /// <summary>The configuration of one semantics under this spec's bounds.</summary>
+    public Configuration ConfigurationFor(Semantics semantics) => new(semantics, Catalogue, SlotKinds, Operations);
+
     /// <summary>The file on disk it was read from (null for a spec Verify carries), for writing it into saved traces.</summary>
     public string? FilePath { get; init; }
 

@@ -14,7 +14,7 @@ namespace Verify.Checker.Specs;
 /// </summary>
 internal static class SpecParser
 {
-    private static readonly string[] TopKeys = ["description", "slots", "interpreters", "semantics", "properties", "depth", "catalogue"];
+    private static readonly string[] TopKeys = ["description", "slots", "interpreters", "semantics", "properties", "depth", "modules", "operations", "catalogue"];
     private static readonly string[] CatalogueKeys = ["globals", "defs", "modules"];
     private static readonly string[] DefKeys = ["name", "style", "m_size", "globals", "per_interpreter_gil", "values"];
     private static readonly string[] ModuleKeys = ["name", "def", "origin", "path"];
@@ -32,11 +32,13 @@ internal static class SpecParser
         var top = new DocFields(root, file, "the spec", TopKeys);
         var kinds = ParseSlots(top, file);
         var cat = top.Node("catalogue") is { } c ? ParseCatalogue(c, file) : DefaultCatalogue.Create();
+        if (top.Node("modules") is { } mods) cat = cat.Restrict(ParseModuleSet(mods, file, cat));
         return new SpecFile(file, cat, kinds ?? Enumerable.Repeat(SlotKind.Any, SpecFile.DefaultSlots).ToList(), kinds is not null)
         {
             Semantics = top.Node("semantics") is { } s ? ParseSemantics(s, file) : SemanticsRegistry.All,
             Properties = top.Node("properties") is { } p ? ParseProperties(p, file) : IsolationProperties.All,
             Depth = top.Node("depth") is { } d ? ParseDepth(d, file) : null,
+            Operations = top.Node("operations") is { } ops ? ParseOperations(ops, file) : null,
             Description = top.OptionalString("description"),
         };
     }
@@ -130,6 +132,19 @@ internal static class SpecParser
         }
         return [.. all.Where(chosen.ContainsKey)];
     }
+
+    /// <summary><c>modules</c>: the catalogue modules a search imports (the core ones are always there).</summary>
+    private static List<string> ParseModuleSet(DocNode node, string file, Catalogue cat)
+    {
+        var names = cat.Modules.Where(m => m.Origin != Origin.Core).Select(m => m.Name).ToList();
+        var picked = NameList(node, file, "modules", "module names", names, names, n => names.Contains(n) ? n : null, n => n);
+        return picked;
+    }
+
+    /// <summary><c>operations</c>: the trace ops a search may use.</summary>
+    private static HashSet<string> ParseOperations(DocNode node, string file) =>
+        [.. NameList(node, file, "operations", "op names", Configuration.AllOperations, Configuration.AllOperations,
+            n => Configuration.AllOperations.Contains(n) ? n : null, n => n)];
 
     private static int ParseDepth(DocNode node, string file) => node is DocScalar d && d.TryInt(out var v) && v >= 1
         ? v

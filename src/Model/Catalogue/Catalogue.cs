@@ -52,6 +52,21 @@ public sealed class Catalogue
         return -1;
     }
 
+    /// <summary>
+    /// The same catalogue with only <paramref name="moduleNames"/> and the core modules (every interpreter makes
+    /// those), and the defs and C-globals groups they use: a bound that keeps a search's space small.
+    /// </summary>
+    public Catalogue Restrict(IReadOnlyCollection<string> moduleNames)
+    {
+        var modules = Modules.Where(m => m.Origin == Origin.Core || moduleNames.Contains(m.Name)).ToList();
+        var defIndices = Enumerable.Range(0, Defs.Count).Where(d => modules.Any(m => m.Def == d)).ToList();
+        var groupIndices = Enumerable.Range(0, Globals.Count).Where(g => defIndices.Any(d => Defs[d].Globals == g)).ToList();
+        return new Catalogue(
+            defIndices.Select(d => Defs[d] with { Globals = groupIndices.IndexOf(Defs[d].Globals) }),
+            modules.Select(m => m with { Def = defIndices.IndexOf(m.Def) }),
+            groupIndices.Select(g => Globals[g]));
+    }
+
     public DefSpec DefOf(int module) => Defs[Modules[module].Def];
     public int DefIndexOf(int module) => Modules[module].Def;
     public bool IsCore(int module) => Modules[module].Origin == Origin.Core;
