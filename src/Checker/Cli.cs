@@ -23,14 +23,16 @@ internal static class Cli
         };
         var cli = new CliContext(stdout, stderr, terminal, verbose, errTerminal);
         var root = new RootCommand("Verify: a model checker for how CPython isolates legacy single-phase extension modules between interpreters.\n" +
-                                   "Without a command: replay the built-in D2 rename trace under every semantics.")
+                                   "Without a command: 'verify check' on the built-in default spec (specs/default.yaml).")
         {
             verbose,
             ReplayCommand.Create(cli),
             CheckCommand.Create(cli, search ?? Explorer.Run),
             ListCommand.Create(cli),
+            DemoCommand.Create(cli),
         };
-        root.SetAction(parse => cli.Guard(parse, () => DefaultCommand.Run(cli)));
+        // The main job: every semantics against every property on the default spec's bounds.
+        root.SetAction(_ => Run(["check"], stdout, stderr, terminal, errTerminal, search));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

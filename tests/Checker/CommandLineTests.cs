@@ -86,15 +86,31 @@ public class CommandLineTests
     }
 
     [Fact]
-    public void Without_arguments_the_D2_rename_runs_under_every_semantics()
+    public void Demo_runs_the_D2_rename_under_every_semantics()
     {
-        var r = CliRunner.Run();
+        var r = CliRunner.Run("demo");
         Assert.Equal(0, r.Code);
         var sections = r.Out.Split("\n\n");
         // Semantics document 3.1: D2 is a decref-foreign of main's m_copy on 3.10-3.12; 3.13 runs it under main.
         Assert.Contains(sections, s => s.StartsWith("cpython-3.12: YES", StringComparison.Ordinal) && s.Contains("step 3: FOREIGN free by sub1 of dict (_testsinglephase) owned by main"));
         Assert.Contains(sections, s => s.StartsWith("cpython-3.11: YES", StringComparison.Ordinal));
         Assert.Contains(sections, s => s.StartsWith("cpython-3.13: no subinterpreter", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_arguments_verify_checks_the_built_in_default_spec()
+    {
+        var seen = new List<Verify.Model.Configuration>();
+        var r = CliRunner.RunWith((config, options) =>
+        {
+            seen.Add(config);
+            return Verify.Checker.Explore.ReferenceSearch.Run(config, options.Properties, 1);
+        });
+        Assert.Equal(["cpython-3.11", "cpython-3.12", "cpython-3.13"], seen.Select(c => c.Semantics.Name));
+        Assert.All(seen, c => Assert.Equal(["_testsinglephase", "_testsinglephase_basic_wrapper", "sys", "builtins"], c.Catalogue.Modules.Select(m => m.Name)));
+        Assert.Contains("built-in specs/default.yaml", r.Out);
+        // D1 (semantics document 2.1) is one step long: the depth-1 stand-in search finds it under 3.11.
+        Assert.Equal(1, r.Code);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Verify.Checker.Replay;
 using Verify.Checker.Specs;
 using Verify.Model;
@@ -5,11 +6,18 @@ using Verify.Model;
 namespace Verify.Checker.Commands;
 
 /// <summary>
-/// <c>verify</c> without arguments: the built-in D2 rename trace under every semantics, answering the
-/// question the project starts from: does a subinterpreter decref or free an object main owns?
+/// <c>verify demo</c>: the built-in D2 rename trace under every semantics, answering the question the
+/// project starts from in one screen: does a subinterpreter decref or free an object main owns?
 /// </summary>
-internal static class DefaultCommand
+internal static class DemoCommand
 {
+    public static Command Create(CliContext cli)
+    {
+        var command = new Command("demo", "Replay the built-in D2 rename trace (semantics document 3.1) under every semantics");
+        command.SetAction(parse => cli.Guard(parse, () => Run(cli)));
+        return command;
+    }
+
     public static int Run(CliContext cli)
     {
         var w = cli.Out;
