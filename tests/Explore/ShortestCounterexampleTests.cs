@@ -67,6 +67,20 @@ public sealed class ShortestCounterexampleTests
         Assert.Equal(Verdict.HoldsWithinDepth, X.Verdict(r, IsolationProperties.NoDeadOwner).Verdict);
     }
 
+    [Fact]
+    public void Cpython313_frees_a_main_dict_under_a_subinterpreter_through_the_cache_dance_in_five_steps()
+    {
+        // Not a belief: specs/evidence/dance-313-foreign-free.py runs these five steps on real 3.13.0, which aborts
+        // with "free(): invalid pointer" at the fifth. clear_extension (T10) drops def.m_copy while the alias's
+        // record stays cached, so the alias's import deletes that record (the "little dance") in the importer.
+        var r = X.Explore(X.DefaultSpec("cpython-3.13"), depth: 5);
+        var v = X.Verdict(r, IsolationProperties.NoForeignFree);
+        Assert.Equal(Verdict.Violated, v.Verdict);
+        Assert.Equal(5, v.Trace!.Length);
+        Assert.Contains(v.Trace.Steps, a => a is ClearExtension);
+        Assert.Equal(OutcomeKind.Crash, v.Trace.Transitions[^1].Outcome.Kind);
+    }
+
     [Theory]
     [InlineData("cpython-3.11")]
     [InlineData("cpython-3.12")]
