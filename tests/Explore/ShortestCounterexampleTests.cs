@@ -11,6 +11,17 @@ namespace Verify.Tests.Explore;
 /// </summary>
 public sealed class ShortestCounterexampleTests
 {
+    /// <summary>Explores the default spec's bounds to depth 4 and returns the violation of <paramref name="p"/>: its last step and the event found.</summary>
+    private static (ExploreResult Result, Transition Last, RefEvent Event) ShortestViolation(string semantics, Property p, int length)
+    {
+        var r = X.Explore(X.DefaultSpec(semantics), depth: 4);
+        var v = X.Verdict(r, p);
+        Assert.Equal(Verdict.Violated, v.Verdict);
+        Assert.Equal(length, v.Trace!.Length);
+        var last = v.Trace.Transitions[^1];
+        return (r, last, Assert.IsType<RefEvent>(last.Events[v.Trace.Finding.EventIndex]));
+    }
+
     [Fact]
     public void Cpython311_breaks_decref_isolation_in_one_step_by_creating_a_subinterpreter()
     {
@@ -34,12 +45,7 @@ public sealed class ShortestCounterexampleTests
         // main's m_copy) and §D4 (clear_extension in a subinterpreter drops main's m_copy) are both 3 steps;
         // creating a subinterpreter no longer touches sys's m_copy (T9 in 3.12: no m_copy for core modules).
         // T5 works both ways: whichever interpreter imports the alias second drops the other's m_copy.
-        var r = X.Explore(X.DefaultSpec("cpython-3.12"), depth: 4);
-        var v = X.Verdict(r, IsolationProperties.NoCrossInterpreterDecref);
-        Assert.Equal(Verdict.Violated, v.Verdict);
-        Assert.Equal(3, v.Trace!.Length);
-        var last = v.Trace.Transitions[^1];
-        var e = Assert.IsType<RefEvent>(last.Events[v.Trace.Finding.EventIndex]);
+        var (_, last, e) = ShortestViolation("cpython-3.12", IsolationProperties.NoCrossInterpreterDecref, length: 3);
         Assert.NotEqual(e.Object.Owner, e.Actor);
         Assert.Contains(last.Events, x => x is MCopyChanged c && c.Old == e.Id);
     }
@@ -51,14 +57,10 @@ public sealed class ShortestCounterexampleTests
         // happens under main)"; "foreign decref of shared values (no free): yes: subinterpreter teardown decrefs
         // main-owned values; clear_extension in a subinterpreter drops the def's extra reference". Shortest:
         // create, import (in main or the subinterpreter), then end the subinterpreter or clear_extension there.
-        var r = X.Explore(X.DefaultSpec("cpython-3.13"), depth: 4);
-        var v = X.Verdict(r, IsolationProperties.NoCrossInterpreterDecref);
-        Assert.Equal(Verdict.Violated, v.Verdict);
-        Assert.Equal(3, v.Trace!.Length);
-        var e = Assert.IsType<RefEvent>(v.Trace.Transitions[^1].Events[v.Trace.Finding.EventIndex]);
+        var (r, last, e) = ShortestViolation("cpython-3.13", IsolationProperties.NoCrossInterpreterDecref, length: 3);
         Assert.Equal(Interp.Main, e.Object.Owner);
         Assert.True(e.Object.RefCount > 1, "the foreign decref must not be the last reference (no free)");
-        Assert.DoesNotContain(v.Trace.Transitions[^1].Events, x => x is RefEvent { Op: RefOp.Free } f && f.Actor != f.Object.Owner);
+        Assert.DoesNotContain(last.Events, x => x is RefEvent { Op: RefOp.Free } f && f.Actor != f.Object.Owner);
 
         // The m_copy is always made and released under main (T1, T10, T12 of §2.3), and subinterpreters hold only
         // copy modules, so nothing they own outlives them and nothing is freed under a foreign allocator.
