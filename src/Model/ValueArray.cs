@@ -26,6 +26,17 @@ public readonly struct ValueArray<T> : IEquatable<ValueArray<T>>, IReadOnlyList<
     /// <summary>A copy the caller may change, e.g. inside a transition, before freezing it again.</summary>
     public T[] ToArray() => items is null ? [] : (T[])items.Clone();
 
+    /// <summary>Whether an element equals <paramref name="value"/> (by <see cref="EqualityComparer{T}.Default"/>, as
+    /// <c>Enumerable.Contains</c>), without boxing this struct or allocating an enumerator.</summary>
+    public bool Contains(T value)
+    {
+        if (items is null) return false;
+        var cmp = EqualityComparer<T>.Default;
+        foreach (var x in items)
+            if (cmp.Equals(x, value)) return true;
+        return false;
+    }
+
     public ValueArray<T> SetItem(int index, T value)
     {
         var copy = ToArray();

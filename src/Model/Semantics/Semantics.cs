@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Verify.Model;
 
 /// <summary>
@@ -64,50 +66,153 @@ public abstract class Semantics
     /// <summary>Null when <paramref name="action"/> is enabled in <paramref name="s"/>; otherwise why not, and what would be right.</summary>
     public string? WhyDisabled(State s, Action action, Catalogue cat)
     {
+        var reason = Refusal(s, action, cat, out var interp, out var module);
+        return reason == Refused.No ? null : Message(reason, s, action, cat, interp, module);
+    }
+
+    /// <summary>Whether <paramref name="action"/> is enabled in <paramref name="s"/>: exactly when <see cref="WhyDisabled"/> is null, without building a message.</summary>
+    public bool IsEnabled(State s, Action action, Catalogue cat) => Refusal(s, action, cat, out _, out _) == Refused.No;
+
+    /// <summary>Why an action is refused, as a code; <see cref="Message"/> turns it into <see cref="WhyDisabled"/>'s text.</summary>
+    private enum Refused : byte
+    {
+        No, Crashed, Finalized,
+        NotSlot, AlreadyAlive, SlotEnded, ModeMain, NoIsolated,
+        EndMain, EndNotAlive,
+        NoSuchInterp, InterpNotAlive, NoSuchModule, Core, NoClearExtension, NotInSysModules, NoObj,
+        Unknown,
+    }
+
+    /// <summary>
+    /// The precondition, string-free: the checks of <see cref="WhyDisabled"/>, in its order. <paramref name="interp"/> and
+    /// <paramref name="module"/> are the action's arguments (-1 where it has none), which the texts name. The sealed
+    /// module actions are matched by exact type first (a type compare, where a test against the abstract
+    /// <see cref="ModuleAction"/> walks the class hierarchy).
+    /// </summary>
+    private Refused Refusal(State s, Action action, Catalogue cat, out int interp, out int module)
+    {
+        interp = -1;
+        module = -1;
         if (!s.IsRunning)
-            return s.Phase == ProcessPhase.Crashed ? "the process has crashed: no step can follow" : "the process is finalized: no step can follow finalize";
+            return s.Phase == ProcessPhase.Crashed ? Refused.Crashed : Refused.Finalized;
+        if (action is Import or DelSysModules or Reload or ReloadSpec or ClearExtension or SetAttr)
+            return ModuleRefusal(s, Unsafe.As<ModuleAction>(action), cat, out interp, out module);
         switch (action)
         {
             case NewInterp n:
-                if (n.I < 1 || n.I > s.Slots) return $"interpreter {n.I} is not a subinterpreter slot: this configuration has slots 1..{s.Slots} (0 is main)";
-                if (s.Interps[n.I].Status == InterpStatus.Alive) return $"interpreter {n.I} is already alive";
-                if (s.Interps[n.I].Status == InterpStatus.Ended) return $"interpreter {n.I} has ended; slots are not reused: use another slot";
-                if (n.Mode == InterpKind.Main) return "mode must be legacy, isolated or isolated-override";
-                if (n.Mode != InterpKind.Legacy && !HasIsolatedInterpreters) return $"{Name} has no isolated interpreters (no per-interpreter obmalloc or isolation check): use mode legacy";
-                return null;
+                interp = n.I;
+                if (n.I < 1 || n.I > s.Slots) return Refused.NotSlot;
+                var status = s.Interps[n.I].Status;
+                if (status == InterpStatus.Alive) return Refused.AlreadyAlive;
+                if (status == InterpStatus.Ended) return Refused.SlotEnded;
+                if (n.Mode == InterpKind.Main) return Refused.ModeMain;
+                if (n.Mode != InterpKind.Legacy && !HasIsolatedInterpreters) return Refused.NoIsolated;
+                return Refused.No;
             case EndInterp e:
-                if (e.I == Interp.Main) return "interpreter 0 is main: main ends only with finalize";
-                if (!s.IsAlive(e.I)) return $"interpreter {e.I} is not alive: create it with new_interp first";
-                return null;
-            case ModuleAction ma:
-                if (!s.IsAlive(ma.I)) return ma.I < 0 || ma.I > s.Slots
-                    ? $"interpreter {ma.I} does not exist: this configuration has 0 (main) and slots 1..{s.Slots}"
-                    : $"interpreter {ma.I} is not alive: create it with new_interp first";
-                if (ma.Module < 0 || ma.Module >= cat.Modules.Count) return $"module index {ma.Module} is not in the catalogue";
-                var name = cat.Modules[ma.Module].Name;
-                if (cat.IsCore(ma.Module)) return $"'{name}' is a core module that every interpreter creates itself; the model does not import, delete or clear it";
-                var present = s.Interps[ma.I].SysModule(ma.Module).IsObject;
-                return ma switch
-                {
-                    Import => null,
-                    ClearExtension when !HasClearExtension => $"{Name} has no _testinternalcapi.clear_extension (new in 3.12)",
-                    ClearExtension => null,
-                    _ when !present => $"'{name}' is not in sys.modules of interpreter {ma.I}: import it first",
-                    SetAttr when !cat.DefOf(ma.Module).Values.HasFlag(ValueSet.List) => $"'{name}' has no 'obj' attribute in this catalogue",
-                    _ => null,
-                };
+                interp = e.I;
+                if (e.I == Interp.Main) return Refused.EndMain;
+                if (!s.IsAlive(e.I)) return Refused.EndNotAlive;
+                return Refused.No;
             case Finalization:
-                return null;
+                return Refused.No;
+            case ModuleAction ma:
+                return ModuleRefusal(s, ma, cat, out interp, out module);
+            default:
+                return Refused.Unknown;
+        }
+    }
+
+    private Refused ModuleRefusal(State s, ModuleAction ma, Catalogue cat, out int interp, out int module)
+    {
+        interp = ma.I;
+        module = ma.Module;
+        if (!s.IsAlive(interp)) return interp < 0 || interp > s.Slots ? Refused.NoSuchInterp : Refused.InterpNotAlive;
+        if (module < 0 || module >= cat.Modules.Count) return Refused.NoSuchModule;
+        if (cat.IsCore(module)) return Refused.Core;
+        if (ma is Import) return Refused.No;
+        if (ma is ClearExtension) return HasClearExtension ? Refused.No : Refused.NoClearExtension;
+        if (!s.Interps[interp].SysModule(module).IsObject) return Refused.NotInSysModules;
+        if (ma is SetAttr && !cat.DefOf(module).Values.HasFlag(ValueSet.List)) return Refused.NoObj;
+        return Refused.No;
+    }
+
+    /// <summary>The text of a refusal. Each text depends on the action, the slot count and the catalogue only, so the common ones are built once.</summary>
+    private string Message(Refused reason, State s, Action action, Catalogue cat, int i, int module)
+    {
+        switch (reason)
+        {
+            case Refused.Crashed: return "the process has crashed: no step can follow";
+            case Refused.Finalized: return "the process is finalized: no step can follow finalize";
+            case Refused.Unknown: return $"unknown action {action}";
+        }
+        var cache = messages;
+        if (cache is null || cache.Catalogue != cat || cache.Slots != s.Slots) messages = cache = new MessageCache(cat, s.Slots);
+        if (cache.Index(reason, i, module) is not { } k) return Compose(reason, s, action, cat);
+        return cache.Texts[k] ??= Compose(reason, s, action, cat);
+    }
+
+    private string Compose(Refused reason, State s, Action action, Catalogue cat)
+    {
+        switch (action)
+        {
+            case NewInterp n:
+                return reason switch
+                {
+                    Refused.NotSlot => $"interpreter {n.I} is not a subinterpreter slot: this configuration has slots 1..{s.Slots} (0 is main)",
+                    Refused.AlreadyAlive => $"interpreter {n.I} is already alive",
+                    Refused.SlotEnded => $"interpreter {n.I} has ended; slots are not reused: use another slot",
+                    Refused.ModeMain => "mode must be legacy, isolated or isolated-override",
+                    _ => $"{Name} has no isolated interpreters (no per-interpreter obmalloc or isolation check): use mode legacy",
+                };
+            case EndInterp e:
+                return reason == Refused.EndMain
+                    ? "interpreter 0 is main: main ends only with finalize"
+                    : $"interpreter {e.I} is not alive: create it with new_interp first";
+            case ModuleAction ma:
+                switch (reason)
+                {
+                    case Refused.NoSuchInterp: return $"interpreter {ma.I} does not exist: this configuration has 0 (main) and slots 1..{s.Slots}";
+                    case Refused.InterpNotAlive: return $"interpreter {ma.I} is not alive: create it with new_interp first";
+                    case Refused.NoSuchModule: return $"module index {ma.Module} is not in the catalogue";
+                }
+                var name = cat.Modules[ma.Module].Name;
+                return reason switch
+                {
+                    Refused.Core => $"'{name}' is a core module that every interpreter creates itself; the model does not import, delete or clear it",
+                    Refused.NoClearExtension => $"{Name} has no _testinternalcapi.clear_extension (new in 3.12)",
+                    Refused.NotInSysModules => $"'{name}' is not in sys.modules of interpreter {ma.I}: import it first",
+                    _ => $"'{name}' has no 'obj' attribute in this catalogue",
+                };
             default:
                 return $"unknown action {action}";
         }
     }
 
+    /// <summary>
+    /// Refusal texts already built for one catalogue and slot count, by (reason, interpreter, module). Entries are
+    /// filled on first use; a race between threads builds the same text twice, which is harmless.
+    /// </summary>
+    private sealed class MessageCache(Catalogue catalogue, int slots)
+    {
+        private static readonly int Reasons = Enum.GetValues<Refused>().Length;
+        public Catalogue Catalogue { get; } = catalogue;
+        public int Slots { get; } = slots;
+        public string?[] Texts { get; } = new string?[Reasons * (slots + 1) * (catalogue.Modules.Count + 1)];
+
+        /// <summary>The slot of a text whose interpreter and module are in range (module -1: none); null otherwise.</summary>
+        public int? Index(Refused reason, int interp, int module) =>
+            interp < 0 || interp > Slots || module < -1 || module >= Catalogue.Modules.Count
+                ? null
+                : ((int)reason * (Slots + 1) + interp) * (Catalogue.Modules.Count + 1) + module + 1;
+    }
+
+    private volatile MessageCache? messages;
+
     /// <summary>Every action enabled in <paramref name="s"/>, in a fixed order.</summary>
     public IEnumerable<Action> EnabledActions(State s, Catalogue cat)
     {
         foreach (var a in AllActions(s.Slots, cat))
-            if (WhyDisabled(s, a, cat) is null) yield return a;
+            if (IsEnabled(s, a, cat)) yield return a;
     }
 
     /// <summary>The finite action alphabet of a configuration (enabled or not).</summary>
@@ -141,7 +246,7 @@ public abstract class Semantics
     /// </summary>
     public Transition Apply(State s, Action action, Catalogue cat)
     {
-        if (WhyDisabled(s, action, cat) is { } why) throw new ArgumentException(why, nameof(action));
+        if (!IsEnabled(s, action, cat)) throw new ArgumentException(WhyDisabled(s, action, cat), nameof(action));
         var m = new Machine(cat, s);
         var outcome = Outcome.Ok;
         try
