@@ -143,9 +143,16 @@ internal static class BenchCommand
         CountUnreduced = true,
     };
 
-    /// <summary>A short search (two levels) that is not reported, so that the first reported run does not pay for the JIT.</summary>
+    /// <summary>Seconds of the unreported search before each semantics' runs.</summary>
+    public const double WarmUpSeconds = 2;
+
+    /// <summary>
+    /// A search of the spec that is not reported (at most <see cref="WarmUpSeconds"/>, or --max-seconds if less), so
+    /// that the first reported run does not pay for compiling the semantics' code (tiered JIT: the hot paths are
+    /// recompiled optimised after their first calls, which takes about a second).
+    /// </summary>
     private static void WarmUp(BenchSettings s, Semantics semantics) =>
-        Explorer.Run(Configure(s, semantics, s.Spec.SlotKinds), Options(s, true) with { MaxDepth = Math.Min(2, s.Spec.Depth ?? 2), MaxSeconds = 1 });
+        Explorer.Run(Configure(s, semantics, s.Spec.SlotKinds), Options(s, true) with { MaxSeconds = Math.Min(WarmUpSeconds, s.MaxSeconds) });
 
     private static BenchRun RunOne(CliContext cli, BenchSettings s, Semantics semantics, BenchSeries series, IReadOnlyList<SlotKind> kinds,
         bool symmetry, CancellationToken cancel)
