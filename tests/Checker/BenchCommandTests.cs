@@ -61,7 +61,7 @@ public class BenchCommandTests
     private static readonly string[] RunKeys =
     [
         "semantics", "series", "slots", "interpreters", "symmetry", "distinct", "distinct_unreduced", "generated", "depth",
-        "elapsed_seconds", "states_per_second", "stored_bytes", "bytes_per_state", "peak_memory_bytes", "collision_probability",
+        "elapsed_seconds", "states_per_second", "generated_per_second", "stored_bytes", "bytes_per_state", "peak_memory_bytes", "collision_probability",
         "workers", "stop", "complete", "unexplored",
     ];
 
@@ -115,7 +115,7 @@ public class BenchCommandTests
         Assert.True(r.Code == 0, r.Out + r.Err);
         var lines = r.Out.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         Assert.StartsWith("bench ", lines[0]);
-        Assert.Contains(lines, l => l.StartsWith("semantics ", StringComparison.Ordinal) && l.Contains("distinct/s") && l.Contains("B/state") && l.EndsWith("stop", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("semantics ", StringComparison.Ordinal) && l.Contains("distinct/s") && l.Contains("generated/s") && l.Contains("B/state") && l.EndsWith("stop", StringComparison.Ordinal));
         var rows = lines.Where(l => l.StartsWith("cpython-3.12 ", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, rows.Count);
         Assert.Matches(@"^cpython-3\.12\s+2 spec\s+off\s.*\sdepth bound$", rows[0]);

@@ -68,6 +68,7 @@ internal static class BenchJson
             ["depth"] = st.Depth,
             ["elapsed_seconds"] = Math.Round(st.Elapsed.TotalSeconds, 3),
             ["states_per_second"] = Math.Round(st.StatesPerSecond),
+            ["generated_per_second"] = Math.Round(BenchText.GeneratedPerSecond(st)),
             ["stored_bytes"] = st.StoredBytes,
             ["bytes_per_state"] = Math.Round(st.BytesPerState, 2),
             ["peak_memory_bytes"] = st.PeakMemoryBytes,
