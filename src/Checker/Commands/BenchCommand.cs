@@ -126,11 +126,10 @@ internal static class BenchCommand
     }
 
     /// <summary>
-    /// A configuration of the benchmark: the spec's catalogue with the given slots. Specs do not bound the ops
-    /// (yet), so every op of the trace format is in the alphabet, as in <c>verify check</c>.
+    /// A configuration of the benchmark: the spec's catalogue and ops with the given slots, as in <c>verify check</c>.
     /// </summary>
     private static Configuration Configure(BenchSettings s, Semantics semantics, IReadOnlyList<SlotKind> kinds) =>
-        new(semantics, s.Spec.Catalogue, kinds);
+        new(semantics, s.Spec.Catalogue, kinds, s.Spec.Operations);
 
     private static ExploreOptions Options(BenchSettings s, bool symmetry) => new()
     {
