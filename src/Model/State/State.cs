@@ -18,7 +18,9 @@ public sealed class State : IEquatable<State>
     public int IndexCounter { get; }
     public ValueArray<HeapObject> Heap { get; }
 
-    private readonly int hash;
+    // The structural hash, computed on first use: 0 until then, else the hash with bit 32 set (one 64-bit
+    // write, so a state shared between threads never shows a half-written hash).
+    private long hash;
 
     public State(ProcessPhase phase, ValueArray<InterpState> interps, ValueArray<DefState> defs,
         ValueArray<CacheEntry> cache, ValueArray<CGlobals> globals, int indexCounter, ValueArray<HeapObject> heap)
@@ -30,7 +32,6 @@ public sealed class State : IEquatable<State>
         Globals = globals;
         IndexCounter = indexCounter;
         Heap = heap;
-        hash = HashCode.Combine(phase, interps, defs, cache, globals, indexCounter, heap);
     }
 
     /// <summary>The same process in another phase (e.g. crashed in the middle of the next step).</summary>
@@ -73,12 +74,31 @@ public sealed class State : IEquatable<State>
         return seen;
     }
 
-    public bool Equals(State? other) =>
-        other is not null && (ReferenceEquals(this, other) ||
-        (hash == other.hash && Phase == other.Phase && IndexCounter == other.IndexCounter &&
-         Heap == other.Heap && Defs == other.Defs && Cache == other.Cache &&
-         Globals == other.Globals && Interps == other.Interps));
+    /// <summary>
+    /// Structural equality. When both hashes are already known, differing hashes settle it at once (the hash is a
+    /// function of the structure); otherwise the fields are compared without computing any hash.
+    /// </summary>
+    public bool Equals(State? other)
+    {
+        if (other is null) return false;
+        if (ReferenceEquals(this, other)) return true;
+        var (h, g) = (Volatile.Read(ref hash), Volatile.Read(ref other.hash));
+        if (h != 0 && g != 0 && h != g) return false;
+        return Phase == other.Phase && IndexCounter == other.IndexCounter &&
+            Heap == other.Heap && Defs == other.Defs && Cache == other.Cache &&
+            Globals == other.Globals && Interps == other.Interps;
+    }
 
     public override bool Equals(object? obj) => Equals(obj as State);
-    public override int GetHashCode() => hash;
+
+    public override int GetHashCode()
+    {
+        var h = Volatile.Read(ref hash);
+        if (h == 0)
+        {
+            h = (1L << 32) | (uint)HashCode.Combine(Phase, Interps, Defs, Cache, Globals, IndexCounter, Heap);
+            Volatile.Write(ref hash, h);
+        }
+        return (int)h;
+    }
 }
