@@ -247,7 +247,7 @@ public abstract class Semantics
     public Transition Apply(State s, Action action, Catalogue cat)
     {
         if (!IsEnabled(s, action, cat)) throw new ArgumentException(WhyDisabled(s, action, cat), nameof(action));
-        var m = new Machine(cat, s);
+        var m = Machine.Rent(cat, s);
         var outcome = Outcome.Ok;
         try
         {
@@ -260,22 +260,28 @@ public abstract class Semantics
         m.ActAs(Interp.Main);
         if (m.Phase == ProcessPhase.Running) m.CollectAllLive();
 
-        var events = m.Events.ToList();
+        var events = m.EventList; // the machine is done with: its list becomes the transition's
         if (FirstCrash(s, events) is { } c)
         {
             // The process dies at the crashing event: nothing after it happens, and nothing of the
             // half-done step can be observed. The state records the crash and keeps what was before.
             events.RemoveRange(c.Hazard.EventIndex + 1, events.Count - c.Hazard.EventIndex - 1);
+            m.Return();
             return new Transition(action, s.WithPhase(ProcessPhase.Crashed), events,
                 Outcome.Crashed(c.Kind, Hazards.Describe(c.Hazard, cat)));
         }
-        return new Transition(action, m.Freeze(), events, outcome);
+        var after = m.Phase == ProcessPhase.Running ? m.FreezeAfterCollect() : m.Freeze();
+        m.Return();
+        return new Transition(action, after, events, outcome);
     }
 
+    /// <summary>The first hazard among the events that crashes this version (<see cref="Hazards.InEvents"/>, in order).</summary>
     private (Hazard Hazard, CrashKind Kind)? FirstCrash(State before, List<Event> events)
     {
-        foreach (var h in Hazards.InEvents(before, events))
-            if (CrashFor(h.Kind) is { } k) return (h, k);
+        var ended = new Hazards.EndedInterps(before);
+        for (var k = 0; k < events.Count; k++)
+            if (Hazards.At(events, k, ref ended) is { } kind && CrashFor(kind) is { } crash)
+                return (Hazards.Make(kind, k, (RefEvent)events[k]), crash);
         return null;
     }
 
