@@ -65,13 +65,49 @@ public sealed class State : IEquatable<State>
     public bool[] Reachable()
     {
         var seen = new bool[Heap.Count];
-        var stack = new Stack<int>();
-        foreach (var r in Roots())
-            if (r.IsObject && !seen[r.Value]) { seen[r.Value] = true; stack.Push(r.Value); }
-        while (stack.Count > 0)
-            foreach (var c in Heap[stack.Pop()].References())
-                if (!seen[c.Value]) { seen[c.Value] = true; stack.Push(c.Value); }
+        MarkReachable(seen);
         return seen;
+    }
+
+    /// <summary>
+    /// <see cref="Reachable"/> into <paramref name="seen"/> (one flag per heap object, all false on entry), without
+    /// allocating for heaps of up to 512 objects.
+    /// </summary>
+    public void MarkReachable(Span<bool> seen)
+    {
+        var n = Heap.Count;
+        if (seen.Length < n) throw new ArgumentException($"room for {seen.Length} flags, the heap has {n} objects", nameof(seen));
+        var stack = n <= 512 ? stackalloc int[n] : new int[n]; // each object is pushed at most once
+        var top = 0;
+        var heap = Heap.AsSpan();
+        foreach (var d in Defs.AsSpan()) Push(d.MCopy, seen, stack, ref top);
+        foreach (var c in Cache.AsSpan()) Push(c.Copied, seen, stack, ref top);
+        foreach (var i in Interps.AsSpan())
+        {
+            foreach (var m in i.SysModules.AsSpan()) Push(m, seen, stack, ref top);
+            foreach (var m in i.ModulesByIndex.AsSpan()) Push(m, seen, stack, ref top);
+            Push(i.SysDictCopy, seen, stack, ref top);
+            Push(i.BuiltinsCopy, seen, stack, ref top);
+        }
+        while (top > 0)
+        {
+            ref readonly var o = ref heap[stack[--top]];
+            switch (o.Kind)
+            {
+                case ObjKind.Module: Push(o.Dict, seen, stack, ref top); break;
+                case ObjKind.Func: Push(o.Self, seen, stack, ref top); break;
+                case ObjKind.Dict:
+                    Push(o.Obj, seen, stack, ref top);
+                    Push(o.Error, seen, stack, ref top);
+                    Push(o.Fn, seen, stack, ref top);
+                    break;
+            }
+        }
+    }
+
+    private static void Push(ObjId r, Span<bool> seen, Span<int> stack, ref int top)
+    {
+        if (r.IsObject && !seen[r.Value]) { seen[r.Value] = true; stack[top++] = r.Value; }
     }
 
     /// <summary>
