@@ -39,6 +39,8 @@ public sealed class Machine
     private bool[] freed = [];
     private int heapCount;
     private List<Event> events = null!;
+    // The state the machine was loaded from: Freeze reuses its arrays wherever the result has the same contents.
+    private State source = null!;
 
     public IReadOnlyList<Event> Events => events;
     /// <summary>The events as a list the caller takes over (the machine is done with once its transition is built).</summary>
@@ -53,6 +55,7 @@ public sealed class Machine
     /// <summary>Loads <paramref name="state"/> into this workspace, reusing its arrays where they are large enough.</summary>
     private void Reset(State state, int current)
     {
+        source = state;
         Phase = state.Phase;
         IndexCounter = state.IndexCounter;
         Current = current;
@@ -113,6 +116,7 @@ public sealed class Machine
     internal void Return()
     {
         events = null!;
+        source = null!;
         spare = this;
     }
 
@@ -649,6 +653,12 @@ public sealed class Machine
         return Build();
     }
 
+    // Scratch space of Build: each table is built here first, and copied out only if it differs from the source's.
+    private HeapObject[] heapOut = [];
+    private ObjId[] refsOut = [];
+    private DefState[] defsOut = [];
+    private CacheEntry[] cacheOut = [];
+
     private State Build()
     {
         rootsWalked = false;
@@ -656,39 +666,71 @@ public sealed class Machine
             if (!freed[i] && map[i] < 0) Visit(new ObjId(i)); // a numbered, live object: Visit would return at once
         if (!firstFreed.IsNone) throw new ModelInvariantException($"a live reference points at freed object {firstFreed}");
 
-        var newHeap = new HeapObject[numberedCount];
+        if (heapOut.Length < numberedCount) heapOut = new HeapObject[heap.Length];
         for (var k = 0; k < numberedCount; k++)
         {
             ref readonly var o = ref heap[numbered[k]];
-            newHeap[k] = o with { Dict = M(o.Dict), Self = M(o.Self), Obj = M(o.Obj), Error = M(o.Error), Fn = M(o.Fn) };
+            heapOut[k] = o with { Dict = M(o.Dict), Self = M(o.Self), Obj = M(o.Obj), Error = M(o.Error), Fn = M(o.Fn) };
         }
-        var newInterps = new InterpState[interps.Length];
+        var newHeap = Keep(source.Heap, heapOut.AsSpan(0, numberedCount));
+
+        var sourceInterps = source.Interps.AsSpan();
+        var newInterps = sourceInterps.Length == interps.Length ? null : new InterpState[interps.Length];
         for (var k = 0; k < interps.Length; k++)
         {
             var i = interps[k];
-            if (i.Status == InterpStatus.NotCreated) { newInterps[k] = InterpState.NotCreated; continue; }
-            var sys = new ObjId[i.SysModules.Length];
-            for (var m = 0; m < sys.Length; m++) sys[m] = M(i.SysModules[m]);
-            // Trailing None slots of modules-by-index are not observable; dropping them keeps states canonical.
-            var n = i.MbiCount;
-            while (n > 0 && i.Mbi[n - 1].IsNone) n--;
-            var mbi = n == 0 ? [] : new ObjId[n];
-            for (var m = 0; m < n; m++) mbi[m] = M(i.Mbi[m]);
-            newInterps[k] = new InterpState(i.Status, i.Kind, i.Born, ValueArray.Own(sys), ValueArray.Own(mbi),
-                M(i.SysDictCopy), M(i.BuiltinsCopy));
+            var before = newInterps is null ? sourceInterps[k] : null;
+            InterpState after;
+            if (i.Status == InterpStatus.NotCreated) after = InterpState.NotCreated;
+            else
+            {
+                var sys = MapInto(i.SysModules, i.SysModules.Length, before?.SysModules);
+                // Trailing None slots of modules-by-index are not observable; dropping them keeps states canonical.
+                var n = i.MbiCount;
+                while (n > 0 && i.Mbi[n - 1].IsNone) n--;
+                var mbi = MapInto(i.Mbi, n, before?.ModulesByIndex);
+                var (sysDict, builtins) = (M(i.SysDictCopy), M(i.BuiltinsCopy));
+                after = before is not null && before.Status == i.Status && before.Kind == i.Kind && before.Born == i.Born &&
+                    before.SysModules.SameArray(sys) && before.ModulesByIndex.SameArray(mbi) &&
+                    before.SysDictCopy == sysDict && before.BuiltinsCopy == builtins
+                    ? before
+                    : new InterpState(i.Status, i.Kind, i.Born, sys, mbi, sysDict, builtins);
+            }
+            if (newInterps is null && !ReferenceEquals(after, before))
+            {
+                newInterps = new InterpState[interps.Length];
+                sourceInterps[..k].CopyTo(newInterps);
+            }
+            if (newInterps is not null) newInterps[k] = after;
         }
-        var newDefs = new DefState[defs.Length];
-        for (var d = 0; d < defs.Length; d++) newDefs[d] = defs[d] with { MCopy = M(defs[d].MCopy) };
-        var newCache = new CacheEntry[cache.Length];
-        for (var c = 0; c < cache.Length; c++) newCache[c] = cache[c] with { Copied = M(cache[c].Copied) };
+
+        if (defsOut.Length < defs.Length) defsOut = new DefState[defs.Length];
+        for (var d = 0; d < defs.Length; d++) defsOut[d] = defs[d] with { MCopy = M(defs[d].MCopy) };
+        if (cacheOut.Length < cache.Length) cacheOut = new CacheEntry[cache.Length];
+        for (var c = 0; c < cache.Length; c++) cacheOut[c] = cache[c] with { Copied = M(cache[c].Copied) };
         return new State(Phase,
-            ValueArray.Own(newInterps),
-            ValueArray.Own(newDefs),
-            ValueArray.Own(newCache),
-            ValueArray.Own((CGlobals[])globals.Clone()),
+            newInterps is null ? source.Interps : ValueArray.Own(newInterps),
+            Keep(source.Defs, defsOut.AsSpan(0, defs.Length)),
+            Keep(source.Cache, cacheOut.AsSpan(0, cache.Length)),
+            Keep(source.Globals, globals),
             IndexCounter,
-            ValueArray.Own(newHeap));
+            newHeap);
     }
+
+    /// <summary>The first <paramref name="count"/> references of <paramref name="refs"/>, renumbered: <paramref name="before"/> itself if equal to it.</summary>
+    private ValueArray<ObjId> MapInto(ObjId[] refs, int count, ValueArray<ObjId>? before)
+    {
+        if (refsOut.Length < count) refsOut = new ObjId[count];
+        for (var k = 0; k < count; k++) refsOut[k] = M(refs[k]);
+        var built = refsOut.AsSpan(0, count);
+        return before is { } b ? Keep(b, built) : Own(built);
+    }
+
+    /// <summary><paramref name="before"/> if <paramref name="built"/> has the same contents (states share unchanged tables), else a copy of it.</summary>
+    private static ValueArray<T> Keep<T>(ValueArray<T> before, ReadOnlySpan<T> built) where T : IEquatable<T> =>
+        before.AsSpan().SequenceEqual(built) ? before : Own(built);
+
+    private static ValueArray<T> Own<T>(ReadOnlySpan<T> built) => ValueArray.Own(built.Length == 0 ? [] : built.ToArray());
 }
 
 /// <summary>The model broke one of its own invariants: a bug in Verify, never in the trace.</summary>
