@@ -41,6 +41,9 @@ public sealed class Machine
     private List<Event> events = null!;
     // The state the machine was loaded from: Freeze reuses its arrays wherever the result has the same contents.
     private State source = null!;
+    // Whether an object (or a C global) may have been written since the machine was loaded: if not, and the
+    // numbering is the source's, the source's heap (globals) is the result.
+    private bool heapChanged, globalsChanged;
 
     public IReadOnlyList<Event> Events => events;
     /// <summary>The events as a list the caller takes over (the machine is done with once its transition is built).</summary>
@@ -56,6 +59,7 @@ public sealed class Machine
     private void Reset(State state, int current)
     {
         source = state;
+        (heapChanged, globalsChanged) = (false, false);
         Phase = state.Phase;
         IndexCounter = state.IndexCounter;
         Current = current;
@@ -179,6 +183,7 @@ public sealed class Machine
         var o = slot;
         Emit(new RefEvent(RefOp.Incref, Current, DomainOf(Current), id, o));
         slot = o with { RefCount = (short)(o.RefCount + 1) };
+        heapChanged = true;
     }
 
     /// <summary>Drops one reference while <see cref="Current"/> runs; at zero the object is freed and drops its own.</summary>
@@ -191,6 +196,7 @@ public sealed class Machine
         Emit(new RefEvent(RefOp.Decref, Current, DomainOf(Current), id, o));
         o = o with { RefCount = (short)(o.RefCount - 1) };
         slot = o;
+        heapChanged = true;
         if (o.RefCount == 0) Free(id);
     }
 
@@ -239,6 +245,7 @@ public sealed class Machine
             Array.Resize(ref freed, heap.Length);
         }
         heap[heapCount] = o with { Owner = (sbyte)Current, Domain = (sbyte)DomainOf(Current), RefCount = 1 };
+        heapChanged = true;
         freed[heapCount] = false;
         return new ObjId(heapCount++);
     }
@@ -272,6 +279,7 @@ public sealed class Machine
         var serial = g.InitCount + 1;
         globals[spec.Globals] = g with { InitCount = serial };
         heap[module.Value] = m with { Serial = (short)serial };
+        (heapChanged, globalsChanged) = (true, true);
         Emit(new InitRan(kind, def, m.Module, Current, serial));
         var dict = m.Dict;
         if (spec.Values.HasFlag(ValueSet.List)) StealAttr(dict, Attr.Obj, Alloc(Blank(ObjKind.List, def, m.Module, serial)));
@@ -315,7 +323,11 @@ public sealed class Machine
         if (cache[module].Present != value.Present) Emit(new CacheChanged(module, value.Present, Current));
         cache[module] = value;
     }
-    public void SetGlobals(int group, CGlobals value) => globals[group] = value;
+    public void SetGlobals(int group, CGlobals value)
+    {
+        globals[group] = value;
+        globalsChanged = true;
+    }
 
     // ---- dicts --------------------------------------------------------------------------------
 
@@ -332,6 +344,7 @@ public sealed class Machine
     {
         var old = heap[dict.Value].Slot(attr);
         heap[dict.Value] = heap[dict.Value].WithSlot(attr, value);
+        heapChanged = true;
         Decref(old);
     }
 
@@ -511,24 +524,36 @@ public sealed class Machine
         }
     }
 
-    /// <summary>Numbers <paramref name="r"/> and then, depth first, what it references (in <see cref="HeapObject.References"/>' order).</summary>
+    private int[] pending = []; // the walk's stack: references still to visit, the next on top
+
+    /// <summary>
+    /// Numbers <paramref name="r"/> and then, depth first, what it references (in <see cref="HeapObject.References"/>'
+    /// order): a recursive walk, run on an explicit stack. References are pushed in reverse so that they are taken in
+    /// order, and each is examined when taken, exactly where the recursive call would have examined it.
+    /// </summary>
     private void Visit(ObjId r)
     {
-        if (!r.IsObject) return;
-        if (freed[r.Value] && firstFreed.IsNone) firstFreed = r;
-        if (map[r.Value] >= 0) return;
-        map[r.Value] = numberedCount;
-        numbered[numberedCount++] = r.Value;
-        ref readonly var o = ref heap[r.Value];
-        switch (o.Kind)
+        if (pending.Length < heapCount * HeapObject.MaxReferences + 1) pending = new int[heap.Length * HeapObject.MaxReferences + 1];
+        var top = 0;
+        pending[top++] = r.Value;
+        while (top > 0)
         {
-            case ObjKind.Module: if (o.Dict.IsObject) Visit(o.Dict); break;
-            case ObjKind.Func: if (o.Self.IsObject) Visit(o.Self); break;
-            case ObjKind.Dict:
-                if (o.Obj.IsObject) Visit(o.Obj);
-                if (o.Error.IsObject) Visit(o.Error);
-                if (o.Fn.IsObject) Visit(o.Fn);
-                break;
+            var x = pending[--top];
+            if (freed[x] && firstFreed.IsNone) firstFreed = new ObjId(x);
+            if (map[x] >= 0) continue;
+            map[x] = numberedCount;
+            numbered[numberedCount++] = x;
+            ref readonly var o = ref heap[x];
+            switch (o.Kind)
+            {
+                case ObjKind.Module: if (o.Dict.IsObject) pending[top++] = o.Dict.Value; break;
+                case ObjKind.Func: if (o.Self.IsObject) pending[top++] = o.Self.Value; break;
+                case ObjKind.Dict:
+                    if (o.Fn.IsObject) pending[top++] = o.Fn.Value;
+                    if (o.Error.IsObject) pending[top++] = o.Error.Value;
+                    if (o.Obj.IsObject) pending[top++] = o.Obj.Value;
+                    break;
+            }
         }
     }
 
@@ -568,6 +593,7 @@ public sealed class Machine
             if (!freed[i] && map[i] < 0 && heap[i].Owner == interp) count++;
         if (count == 0) return false;
         rootsWalked = false;
+        heapChanged = true;
         // The garbage is fixed before any of it is cleared (clearing frees, and a freed object is skipped).
         var garbage = new int[count];
         for (int i = 0, k = 0; i < heapCount; i++)
@@ -597,13 +623,33 @@ public sealed class Machine
         var n = ByBirth(order);
         rootsWalked = false; // a walk made before (by a teardown's collection) may be out of date
         var stale = true;
+        var owners = 0UL;
         for (var k = 0; k < n; k++)
         {
             var i = order[k];
             if (interps[i].Status != InterpStatus.Alive) continue;
-            if (stale) { WalkFromRoots(); stale = false; }
+            if (stale) { WalkFromRoots(); stale = false; owners = GarbageOwners(); }
+            // Skip an interpreter that owns no unreachable object: its collection would find nothing.
+            if ((uint)i < 64 && (owners & (1UL << i)) == 0) continue;
             if (CollectUnreachable(i)) stale = true;
         }
+    }
+
+    /// <summary>
+    /// The owners of the live objects the last walk did not reach, as a bit mask (bit i: interpreter i); every bit set
+    /// if some owner is not in 0..63, so that the collections look for themselves.
+    /// </summary>
+    private ulong GarbageOwners()
+    {
+        var owners = 0UL;
+        for (var i = 0; i < heapCount; i++)
+        {
+            if (freed[i] || map[i] >= 0) continue;
+            var owner = heap[i].Owner;
+            if ((uint)owner >= 64) return ulong.MaxValue;
+            owners |= 1UL << owner;
+        }
+        return owners;
     }
 
     /// <summary>Interpreters that were ever created, oldest first (main first).</summary>
@@ -653,8 +699,16 @@ public sealed class Machine
         return Build();
     }
 
+    /// <summary>Whether the numbering keeps every object of the source where it was (no object was added or freed).</summary>
+    private bool Unnumbered()
+    {
+        if (numberedCount != heapCount || heapCount != source.Heap.Count) return false;
+        for (var k = 0; k < numberedCount; k++)
+            if (numbered[k] != k) return false;
+        return true;
+    }
+
     // Scratch space of Build: each table is built here first, and copied out only if it differs from the source's.
-    private HeapObject[] heapOut = [];
     private ObjId[] refsOut = [];
     private DefState[] defsOut = [];
     private CacheEntry[] cacheOut = [];
@@ -666,13 +720,18 @@ public sealed class Machine
             if (!freed[i] && map[i] < 0) Visit(new ObjId(i)); // a numbered, live object: Visit would return at once
         if (!firstFreed.IsNone) throw new ModelInvariantException($"a live reference points at freed object {firstFreed}");
 
-        if (heapOut.Length < numberedCount) heapOut = new HeapObject[heap.Length];
-        for (var k = 0; k < numberedCount; k++)
+        ValueArray<HeapObject> newHeap;
+        if (!heapChanged && Unnumbered()) newHeap = source.Heap; // the same objects, the same numbers
+        else
         {
-            ref readonly var o = ref heap[numbered[k]];
-            heapOut[k] = o with { Dict = M(o.Dict), Self = M(o.Self), Obj = M(o.Obj), Error = M(o.Error), Fn = M(o.Fn) };
+            var built = new HeapObject[numberedCount];
+            for (var k = 0; k < numberedCount; k++)
+            {
+                ref readonly var o = ref heap[numbered[k]];
+                built[k] = o with { Dict = M(o.Dict), Self = M(o.Self), Obj = M(o.Obj), Error = M(o.Error), Fn = M(o.Fn) };
+            }
+            newHeap = ValueArray.Own(built);
         }
-        var newHeap = Keep(source.Heap, heapOut.AsSpan(0, numberedCount));
 
         var sourceInterps = source.Interps.AsSpan();
         var newInterps = sourceInterps.Length == interps.Length ? null : new InterpState[interps.Length];
@@ -712,7 +771,7 @@ public sealed class Machine
             newInterps is null ? source.Interps : ValueArray.Own(newInterps),
             Keep(source.Defs, defsOut.AsSpan(0, defs.Length)),
             Keep(source.Cache, cacheOut.AsSpan(0, cache.Length)),
-            Keep(source.Globals, globals),
+            globalsChanged ? ValueArray.Own((CGlobals[])globals.Clone()) : source.Globals,
             IndexCounter,
             newHeap);
     }
