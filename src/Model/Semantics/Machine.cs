@@ -38,6 +38,7 @@ public sealed class Machine
     private HeapObject[] heap = [];
     private bool[] freed = [];
     private int heapCount;
+    private int freedCount; // how many of the heapCount objects are freed
     private List<Event> events = null!;
     // The state the machine was loaded from: Freeze reuses its arrays wherever the result has the same contents.
     private State source = null!;
@@ -81,6 +82,7 @@ public sealed class Machine
         globals = Load(globals, state.Globals.AsSpan(), 0);
         var h = state.Heap.AsSpan();
         heapCount = h.Length;
+        freedCount = 0;
         if (heap.Length < h.Length + 16)
         {
             heap = new HeapObject[h.Length + 16];
@@ -205,6 +207,7 @@ public sealed class Machine
         var o = heap[id.Value];
         Emit(new RefEvent(RefOp.Free, Current, DomainOf(Current), id, o));
         freed[id.Value] = true;
+        freedCount++;
         // Clear the references first so a cycle through this object cannot reach it again.
         heap[id.Value] = o with { Dict = ObjId.None, Self = ObjId.None, Obj = ObjId.None, Error = ObjId.None, Fn = ObjId.None };
         DecrefReferences(o);
@@ -520,7 +523,8 @@ public sealed class Machine
     {
         public readonly void Root(Machine m, ObjId r)
         {
-            if (r.IsObject) m.Visit(r);
+            // A root already numbered and live: Visit would only look at it and return.
+            if (r.IsObject && (m.map[r.Value] < 0 || m.freed[r.Value])) m.Visit(r);
         }
     }
 
@@ -641,6 +645,8 @@ public sealed class Machine
     /// </summary>
     private ulong GarbageOwners()
     {
+        // The walk numbered every live object (and, with no dangling reference, nothing else): no garbage at all.
+        if (firstFreed.IsNone && numberedCount == heapCount - freedCount) return 0;
         var owners = 0UL;
         for (var i = 0; i < heapCount; i++)
         {
@@ -779,10 +785,21 @@ public sealed class Machine
     /// <summary>The first <paramref name="count"/> references of <paramref name="refs"/>, renumbered: <paramref name="before"/> itself if equal to it.</summary>
     private ValueArray<ObjId> MapInto(ObjId[] refs, int count, ValueArray<ObjId>? before)
     {
-        if (refsOut.Length < count) refsOut = new ObjId[count];
-        for (var k = 0; k < count; k++) refsOut[k] = M(refs[k]);
-        var built = refsOut.AsSpan(0, count);
-        return before is { } b ? Keep(b, built) : Own(built);
+        if (count == 0) return before is { Count: 0 } empty ? empty : ValueArray.Own<ObjId>([]);
+        // While the renumbered references equal before's, nothing is written; from the first difference on, a copy.
+        var k = 0;
+        ObjId[] built;
+        if (before is { } b && b.Count == count)
+        {
+            var old = b.AsSpan();
+            while (k < count && M(refs[k]) == old[k]) k++;
+            if (k == count) return b;
+            built = new ObjId[count];
+            old[..k].CopyTo(built);
+        }
+        else built = new ObjId[count];
+        for (; k < count; k++) built[k] = M(refs[k]);
+        return ValueArray.Own(built);
     }
 
     /// <summary><paramref name="before"/> if <paramref name="built"/> has the same contents (states share unchanged tables), else a copy of it.</summary>
