@@ -3,7 +3,8 @@ namespace Verify.Model;
 /// <summary>
 /// The whole modelled process between two actions: runtime (defs, extension cache, index counter,
 /// C globals), interpreters, and the heap. Immutable; equality and hashing are structural, and the hash
-/// is computed once. Objects are numbered canonically (by a fixed walk from the roots) whenever a state
+/// is computed once, on first use (a searcher that never hashes a state pays nothing). States built by a
+/// step share the tables (arrays) the step left unchanged with the state it started from. Objects are numbered canonically (by a fixed walk from the roots) whenever a state
 /// is built, so two states that differ only in allocation history are equal.
 /// </summary>
 public sealed class State : IEquatable<State>
