@@ -21,26 +21,56 @@ public static class Hazards
 {
     public static IEnumerable<Hazard> InEvents(State before, IReadOnlyList<Event> events)
     {
-        var ended = new HashSet<int>();
-        for (var i = 0; i < before.Interps.Count; i++)
-            if (before.Interps[i].Status == InterpStatus.Ended) ended.Add(i);
+        var ended = new EndedInterps(before);
         for (var k = 0; k < events.Count; k++)
+            if (At(events, k, ref ended) is { } kind)
+                yield return Make(kind, k, (RefEvent)events[k]);
+    }
+
+    /// <summary>
+    /// The hazard of event <paramref name="k"/>, if any (only a free can be one), given which interpreters had ended
+    /// before it; an interpreter's end is recorded in <paramref name="ended"/> for the events after.
+    /// </summary>
+    internal static HazardKind? At(IReadOnlyList<Event> events, int k, ref EndedInterps ended)
+    {
+        switch (events[k])
         {
-            switch (events[k])
-            {
-                case InterpLifecycle { Status: InterpStatus.Ended } e:
-                    ended.Add(e.Interp);
-                    break;
-                case RefEvent { Op: RefOp.Free } f:
-                    // One free, one hazard: a foreign allocator is reported first, as glibc aborts in free()
-                    // (exp4-d: 3.12.1 aborts, not segfaults, when S's dead objects are freed under main).
-                    if (f.Object.Domain != f.ActorDomain)
-                        yield return new Hazard(HazardKind.ForeignAllocatorFree, k, f.Id, f.Object, f.Actor);
-                    else if (ended.Contains(f.Object.Owner))
-                        yield return new Hazard(HazardKind.DeadOwnerFree, k, f.Id, f.Object, f.Actor);
-                    break;
-            }
+            case RefEvent { Op: RefOp.Free } f:
+                // One free, one hazard: a foreign allocator is reported first, as glibc aborts in free()
+                // (exp4-d: 3.12.1 aborts, not segfaults, when S's dead objects are freed under main).
+                if (f.Object.Domain != f.ActorDomain) return HazardKind.ForeignAllocatorFree;
+                if (ended.Contains(f.Object.Owner)) return HazardKind.DeadOwnerFree;
+                return null;
+            case InterpLifecycle { Status: InterpStatus.Ended } e:
+                ended.Add(e.Interp);
+                return null;
+            default:
+                return null;
         }
+    }
+
+    internal static Hazard Make(HazardKind kind, int k, RefEvent f) => new(kind, k, f.Id, f.Object, f.Actor);
+
+    /// <summary>A set of interpreter ids: a bit mask for ids 0..63 (every configuration in practice), a hash set beyond.</summary>
+    internal struct EndedInterps
+    {
+        private ulong bits;
+        private HashSet<int>? more;
+
+        public EndedInterps(State before)
+        {
+            for (var i = 0; i < before.Interps.Count; i++)
+                if (before.Interps[i].Status == InterpStatus.Ended) Add(i);
+        }
+
+        public void Add(int interp)
+        {
+            if ((uint)interp < 64) bits |= 1UL << interp;
+            else (more ??= []).Add(interp);
+        }
+
+        public readonly bool Contains(int interp) =>
+            (uint)interp < 64 ? (bits & (1UL << interp)) != 0 : more is not null && more.Contains(interp);
     }
 
     public static IEnumerable<Hazard> InState(State s)

@@ -20,7 +20,12 @@ public readonly struct ValueArray<T> : IEquatable<ValueArray<T>>, IReadOnlyList<
 
     public int Count => items?.Length ?? 0;
     public int Length => Count;
-    public T this[int index] => (items ?? [])[index];
+    // Not (items ?? [])[index]: in code shared between reference types, the empty array is a runtime lookup that keeps
+    // the indexer from being inlined. An empty (default) array throws what indexing an empty array throws.
+    public T this[int index] => items is null ? NoItems() : items[index];
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T NoItems() => throw new IndexOutOfRangeException("Index was outside the bounds of the array.");
     public ReadOnlySpan<T> AsSpan() => items;
 
     /// <summary>A copy the caller may change, e.g. inside a transition, before freezing it again.</summary>
@@ -36,6 +41,9 @@ public readonly struct ValueArray<T> : IEquatable<ValueArray<T>>, IReadOnlyList<
             if (cmp.Equals(x, value)) return true;
         return false;
     }
+
+    /// <summary>Whether both share one array (or are both empty): equal without comparing, and the same storage.</summary>
+    internal bool SameArray(ValueArray<T> other) => ReferenceEquals(items ?? [], other.items ?? []) || (Count == 0 && other.Count == 0);
 
     public ValueArray<T> SetItem(int index, T value)
     {

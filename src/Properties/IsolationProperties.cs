@@ -32,16 +32,7 @@ public static class IsolationProperties
     public static Property NoDeadOwner { get; } = new(
         "no-dead-owner", PropertyKind.Always, PropertyScope.State,
         "a running process can still reach an object owned by an interpreter that has ended",
-        step =>
-        {
-            if (!step.After.IsRunning) return null;
-            var s = step.After;
-            var reachable = s.Reachable();
-            for (var i = 0; i < s.Heap.Count; i++)
-                if (reachable[i] && s.Interps[s.Heap[i].Owner].Status == InterpStatus.Ended)
-                    return new($"{Objects.Describe(s.Heap[i], step.Catalogue)} is reachable after {Interp.Name(s.Heap[i].Owner)} ended");
-            return null;
-        });
+        DeadOwnerReachable);
 
     public static Property MCopyOwnerAlive { get; } = new(
         "m-copy-owner-alive", PropertyKind.Always, PropertyScope.State,
@@ -139,11 +130,46 @@ public static class IsolationProperties
         return null;
     }
 
+    private static Finding? DeadOwnerReachable(Step step)
+    {
+        if (!step.After.IsRunning) return null;
+        var s = step.After;
+        // Only an object whose owner has ended can be a finding: without one, there is nothing to walk for.
+        if (!AnyOwnerEnded(s)) return null;
+        var n = s.Heap.Count;
+        var reachable = n <= 512 ? stackalloc bool[n] : new bool[n];
+        s.MarkReachable(reachable);
+        for (var i = 0; i < n; i++)
+            if (reachable[i] && s.Interps[s.Heap[i].Owner].Status == InterpStatus.Ended)
+                return new($"{Objects.Describe(s.Heap[i], step.Catalogue)} is reachable after {Interp.Name(s.Heap[i].Owner)} ended");
+        return null;
+    }
+
+    /// <summary>Whether some object's owner has ended (or names no interpreter: then the full check decides).</summary>
+    private static bool AnyOwnerEnded(State s)
+    {
+        var interps = s.Interps.AsSpan();
+        var ended = false;
+        foreach (var i in interps) ended |= i.Status == InterpStatus.Ended;
+        if (!ended) return OwnerOutOfRange(s, interps.Length);
+        foreach (var o in s.Heap.AsSpan())
+            if ((uint)o.Owner >= (uint)interps.Length || interps[o.Owner].Status == InterpStatus.Ended) return true;
+        return false;
+    }
+
+    private static bool OwnerOutOfRange(State s, int interps)
+    {
+        foreach (var o in s.Heap.AsSpan())
+            if ((uint)o.Owner >= (uint)interps) return true;
+        return false;
+    }
+
     private static Finding? ImporterOwns(Step step)
     {
         var s = step.After;
         if (!s.IsRunning) return null;
         var cat = step.Catalogue;
+        Span<ObjId> values = stackalloc ObjId[HeapObject.MaxReferences];
         for (var i = 0; i < s.Interps.Count; i++)
         {
             if (!s.IsAlive(i)) continue;
@@ -151,17 +177,19 @@ public static class IsolationProperties
             for (var mod = 0; mod < sys.Count; mod++)
             {
                 if (!sys[mod].IsObject) continue;
-                var name = cat.Modules[mod].Name;
                 var module = s.Obj(sys[mod]);
-                if (module.Owner != i) return Foreign(i, $"sys.modules['{name}']", module, cat);
+                if (module.Owner != i) return Foreign(i, $"sys.modules['{Name(mod)}']", module, cat);
                 if (!module.Dict.IsObject) continue;
                 var dict = s.Obj(module.Dict);
-                if (dict.Owner != i) return Foreign(i, $"the dict of sys.modules['{name}']", dict, cat);
-                foreach (var v in dict.References())
-                    if (s.Obj(v).Owner != i) return Foreign(i, $"a value in sys.modules['{name}'].__dict__", s.Obj(v), cat);
+                if (dict.Owner != i) return Foreign(i, $"the dict of sys.modules['{Name(mod)}']", dict, cat);
+                var count = dict.CopyReferences(values);
+                for (var k = 0; k < count; k++)
+                    if (s.Obj(values[k]).Owner != i) return Foreign(i, $"a value in sys.modules['{Name(mod)}'].__dict__", s.Obj(values[k]), cat);
             }
         }
         return null;
+
+        string Name(int mod) => cat.Modules[mod].Name;
     }
 
     private static Finding Foreign(int interp, string where, HeapObject o, Catalogue cat) =>
@@ -179,12 +207,17 @@ public static class IsolationProperties
             for (var d = 0; d < cat.Defs.Count; d++)
             {
                 if (!cat.Defs[d].IsSinglePhase) continue;
-                var held = Enumerable.Range(0, cat.Modules.Count)
-                    .Where(mod => cat.DefIndexOf(mod) == d && interp.SysModule(mod).IsObject)
-                    .Select(mod => interp.SysModule(mod)).ToList();
-                if (held.Count == 0) continue;
+                // Does sys.modules hold a module under a name of this def, and is the one PyState_FindModule finds among them?
                 var found = interp.Mbi(s.Defs[d].MIndex);
-                if (!held.Contains(found))
+                var (held, foundHeld) = (false, false);
+                for (var mod = 0; mod < cat.Modules.Count; mod++)
+                {
+                    if (cat.DefIndexOf(mod) != d || !interp.SysModule(mod).IsObject) continue;
+                    held = true;
+                    foundHeld |= interp.SysModule(mod) == found;
+                }
+                if (!held) continue;
+                if (!foundHeld)
                     return new(found.IsObject
                         ? $"PyState_FindModule({cat.Defs[d].Name}) in {Interp.Name(i)} returns {Objects.Describe(s.Obj(found), cat)}, not the module in its sys.modules"
                         : $"PyState_FindModule({cat.Defs[d].Name}) in {Interp.Name(i)} returns NULL while its sys.modules holds the module");

@@ -18,43 +18,112 @@ public sealed class Machine
         public InterpKind Kind;
         public int Born = -1;
         public ObjId[] SysModules = [];
-        public List<ObjId> Mbi = [];
+        public ObjId[] Mbi = [];
+        public int MbiCount;
         public ObjId SysDictCopy = ObjId.None;
         public ObjId BuiltinsCopy = ObjId.None;
     }
 
-    public Catalogue Catalogue { get; }
+    public Catalogue Catalogue { get; private set; }
     public ProcessPhase Phase { get; set; }
     public int IndexCounter { get; private set; }
     /// <summary>The interpreter whose thread state is current: the actor of every event.</summary>
     public int Current { get; private set; }
 
-    private readonly InterpSlot[] interps;
-    private readonly DefState[] defs;
-    private readonly CacheEntry[] cache;
-    private readonly CGlobals[] globals;
-    private readonly List<HeapObject> heap;
-    private readonly List<bool> freed;
-    private readonly List<Event> events = [];
+    private InterpSlot[] interps = [];
+    private DefState[] defs = [];
+    private CacheEntry[] cache = [];
+    private CGlobals[] globals = [];
+    // The heap grows by allocation only; freed objects keep their slot (marked in freed) until Freeze drops them.
+    private HeapObject[] heap = [];
+    private bool[] freed = [];
+    private int heapCount;
+    private int freedCount; // how many of the heapCount objects are freed
+    private List<Event> events = null!;
+    // The state the machine was loaded from: Freeze reuses its arrays wherever the result has the same contents.
+    private State source = null!;
+    // Whether an object (or a C global) may have been written since the machine was loaded: if not, and the
+    // numbering is the source's, the source's heap (globals) is the result.
+    private bool heapChanged, globalsChanged;
 
     public IReadOnlyList<Event> Events => events;
+    /// <summary>The events as a list the caller takes over (the machine is done with once its transition is built).</summary>
+    internal List<Event> EventList => events;
 
     public Machine(Catalogue catalogue, State state, int current = Interp.Main)
     {
         Catalogue = catalogue;
+        Reset(state, current);
+    }
+
+    /// <summary>Loads <paramref name="state"/> into this workspace, reusing its arrays where they are large enough.</summary>
+    private void Reset(State state, int current)
+    {
+        source = state;
+        (heapChanged, globalsChanged) = (false, false);
         Phase = state.Phase;
         IndexCounter = state.IndexCounter;
         Current = current;
-        interps = state.Interps.Select(i => new InterpSlot
+        events = new List<Event>(16);
+        rootsWalked = false;
+        if (interps.Length != state.Interps.Count) interps = new InterpSlot[state.Interps.Count];
+        for (var k = 0; k < interps.Length; k++)
         {
-            Status = i.Status, Kind = i.Kind, Born = i.Born, SysModules = i.SysModules.ToArray(), Mbi = [.. i.ModulesByIndex],
-            SysDictCopy = i.SysDictCopy, BuiltinsCopy = i.BuiltinsCopy,
-        }).ToArray();
-        defs = state.Defs.ToArray();
-        cache = state.Cache.ToArray();
-        globals = state.Globals.ToArray();
-        heap = [.. state.Heap];
-        freed = [.. new bool[heap.Count]];
+            var i = state.Interps[k];
+            var slot = interps[k] ??= new InterpSlot();
+            (slot.Status, slot.Kind, slot.Born) = (i.Status, i.Kind, i.Born);
+            (slot.SysDictCopy, slot.BuiltinsCopy) = (i.SysDictCopy, i.BuiltinsCopy);
+            slot.SysModules = Load(slot.SysModules, i.SysModules.AsSpan(), 0);
+            slot.Mbi = Load(slot.Mbi, i.ModulesByIndex.AsSpan(), 4);
+            slot.MbiCount = i.ModulesByIndex.Count;
+        }
+        defs = Load(defs, state.Defs.AsSpan(), 0);
+        cache = Load(cache, state.Cache.AsSpan(), 0);
+        globals = Load(globals, state.Globals.AsSpan(), 0);
+        var h = state.Heap.AsSpan();
+        heapCount = h.Length;
+        freedCount = 0;
+        if (heap.Length < h.Length + 16)
+        {
+            heap = new HeapObject[h.Length + 16];
+            freed = new bool[heap.Length];
+        }
+        else Array.Clear(freed, 0, h.Length); // Alloc clears the flag of each slot it hands out
+        h.CopyTo(heap);
+    }
+
+    /// <summary>
+    /// <paramref name="source"/> in <paramref name="into"/> if it fits (with <paramref name="spare"/> room; tables that
+    /// must keep their exact length get 0), else in a new array.
+    /// </summary>
+    private static T[] Load<T>(T[] into, ReadOnlySpan<T> source, int spare)
+    {
+        if (spare == 0 ? into.Length != source.Length : into.Length < source.Length)
+            into = source.Length == 0 ? [] : new T[source.Length + spare];
+        source.CopyTo(into);
+        return into;
+    }
+
+    // One spare workspace per thread: a transition borrows it and gives it back when its state is built.
+    [ThreadStatic] private static Machine? spare;
+
+    /// <summary>A workspace for one transition from <paramref name="state"/>; give it back with <see cref="Return"/> when done.</summary>
+    internal static Machine Rent(Catalogue catalogue, State state)
+    {
+        var m = spare;
+        if (m is null) return new Machine(catalogue, state);
+        spare = null;
+        m.Catalogue = catalogue;
+        m.Reset(state, Interp.Main);
+        return m;
+    }
+
+    /// <summary>Gives the workspace back for the thread's next transition; its event list now belongs to the caller.</summary>
+    internal void Return()
+    {
+        events = null!;
+        source = null!;
+        spare = this;
     }
 
     /// <summary>An empty process: no interpreter alive yet, nothing cached, no object.</summary>
@@ -68,8 +137,12 @@ public sealed class Machine
 
     // ---- reading -------------------------------------------------------------------------------
 
-    public HeapObject this[ObjId id] => heap[id.Value];
-    public bool IsFreed(ObjId id) => freed[id.Value];
+    public HeapObject this[ObjId id] => heap[Checked(id.Value)];
+    public bool IsFreed(ObjId id) => freed[Checked(id.Value)];
+
+    /// <summary>An index into the heap as a list of <see cref="heapCount"/> objects (the arrays have spare room).</summary>
+    private int Checked(int index) =>
+        (uint)index < (uint)heapCount ? index : throw new ArgumentOutOfRangeException(nameof(index), index, "no such object");
     public DefState Def(int def) => defs[def];
     public CacheEntry Cache(int module) => cache[module];
     public CGlobals Globals(int group) => globals[group];
@@ -83,8 +156,11 @@ public sealed class Machine
     public ObjId SysModule(int interp, int module) => interps[interp].SysModules[module];
     public ObjId SysDictCopy(int interp) => interps[interp].SysDictCopy;
     public ObjId BuiltinsCopy(int interp) => interps[interp].BuiltinsCopy;
-    public ObjId Mbi(int interp, int index) => index > 0 && index < interps[interp].Mbi.Count ? interps[interp].Mbi[index] : ObjId.None;
-    public IReadOnlyList<ObjId> ModulesByIndex(int interp) => interps[interp].Mbi;
+    public ObjId Mbi(int interp, int index) => index > 0 && index < interps[interp].MbiCount ? interps[interp].Mbi[index] : ObjId.None;
+    public IReadOnlyList<ObjId> ModulesByIndex(int interp) => interps[interp].Mbi.AsSpan(0, interps[interp].MbiCount).ToArray();
+    /// <summary>The length of modules-by-index, and its entry at <paramref name="k"/> (slot 0 included): the list as it is, no copy.</summary>
+    internal int MbiCount(int interp) => interps[interp].MbiCount;
+    internal ObjId MbiAt(int interp, int k) => interps[interp].Mbi[k];
     public DefSpec DefSpec(int def) => Catalogue.Defs[def];
 
     // ---- events and the current interpreter ---------------------------------------------------
@@ -105,9 +181,11 @@ public sealed class Machine
     {
         if (!id.IsObject) return;
         Alive(id);
-        var o = heap[id.Value];
+        ref var slot = ref heap[id.Value];
+        var o = slot;
         Emit(new RefEvent(RefOp.Incref, Current, DomainOf(Current), id, o));
-        heap[id.Value] = o with { RefCount = (short)(o.RefCount + 1) };
+        slot = o with { RefCount = (short)(o.RefCount + 1) };
+        heapChanged = true;
     }
 
     /// <summary>Drops one reference while <see cref="Current"/> runs; at zero the object is freed and drops its own.</summary>
@@ -115,10 +193,12 @@ public sealed class Machine
     {
         if (!id.IsObject) return;
         Alive(id);
-        var o = heap[id.Value];
+        ref var slot = ref heap[id.Value];
+        var o = slot;
         Emit(new RefEvent(RefOp.Decref, Current, DomainOf(Current), id, o));
         o = o with { RefCount = (short)(o.RefCount - 1) };
-        heap[id.Value] = o;
+        slot = o;
+        heapChanged = true;
         if (o.RefCount == 0) Free(id);
     }
 
@@ -127,13 +207,33 @@ public sealed class Machine
         var o = heap[id.Value];
         Emit(new RefEvent(RefOp.Free, Current, DomainOf(Current), id, o));
         freed[id.Value] = true;
+        freedCount++;
         // Clear the references first so a cycle through this object cannot reach it again.
         heap[id.Value] = o with { Dict = ObjId.None, Self = ObjId.None, Obj = ObjId.None, Error = ObjId.None, Fn = ObjId.None };
-        foreach (var child in o.References()) Decref(child);
+        DecrefReferences(o);
+    }
+
+    /// <summary>Drops every reference <paramref name="o"/> holds, in <see cref="HeapObject.References"/>' order.</summary>
+    private void DecrefReferences(in HeapObject o)
+    {
+        switch (o.Kind)
+        {
+            case ObjKind.Module: if (o.Dict.IsObject) Decref(o.Dict); break;
+            case ObjKind.Func: if (o.Self.IsObject) Decref(o.Self); break;
+            case ObjKind.Dict:
+                // Each slot is read from o (the object as it was), as References() would have yielded it.
+                var (obj, error, fn) = (o.Obj, o.Error, o.Fn);
+                if (obj.IsObject) Decref(obj);
+                if (error.IsObject) Decref(error);
+                if (fn.IsObject) Decref(fn);
+                break;
+        }
     }
 
     private void Alive(ObjId id)
     {
+        if ((uint)id.Value >= (uint)heapCount)
+            throw new ArgumentOutOfRangeException(nameof(id), id.Value, "no such object");
         if (freed[id.Value])
             throw new ModelInvariantException($"object {id} ({heap[id.Value].Kind}) is used after it was freed");
     }
@@ -142,9 +242,15 @@ public sealed class Machine
 
     private ObjId Alloc(HeapObject o)
     {
-        heap.Add(o with { Owner = (sbyte)Current, Domain = (sbyte)DomainOf(Current), RefCount = 1 });
-        freed.Add(false);
-        return new ObjId(heap.Count - 1);
+        if (heapCount == heap.Length)
+        {
+            Array.Resize(ref heap, heap.Length * 2);
+            Array.Resize(ref freed, heap.Length);
+        }
+        heap[heapCount] = o with { Owner = (sbyte)Current, Domain = (sbyte)DomainOf(Current), RefCount = 1 };
+        heapChanged = true;
+        freed[heapCount] = false;
+        return new ObjId(heapCount++);
     }
 
     private static HeapObject Blank(ObjKind kind, int def, int module, int serial) =>
@@ -176,6 +282,7 @@ public sealed class Machine
         var serial = g.InitCount + 1;
         globals[spec.Globals] = g with { InitCount = serial };
         heap[module.Value] = m with { Serial = (short)serial };
+        (heapChanged, globalsChanged) = (true, true);
         Emit(new InitRan(kind, def, m.Module, Current, serial));
         var dict = m.Dict;
         if (spec.Values.HasFlag(ValueSet.List)) StealAttr(dict, Attr.Obj, Alloc(Blank(ObjKind.List, def, m.Module, serial)));
@@ -219,7 +326,11 @@ public sealed class Machine
         if (cache[module].Present != value.Present) Emit(new CacheChanged(module, value.Present, Current));
         cache[module] = value;
     }
-    public void SetGlobals(int group, CGlobals value) => globals[group] = value;
+    public void SetGlobals(int group, CGlobals value)
+    {
+        globals[group] = value;
+        globalsChanged = true;
+    }
 
     // ---- dicts --------------------------------------------------------------------------------
 
@@ -236,6 +347,7 @@ public sealed class Machine
     {
         var old = heap[dict.Value].Slot(attr);
         heap[dict.Value] = heap[dict.Value].WithSlot(attr, value);
+        heapChanged = true;
         Decref(old);
     }
 
@@ -284,22 +396,28 @@ public sealed class Machine
     /// <summary><c>MBI[interp][index] = value</c>; the list grows (padded with None) as needed.</summary>
     public void SetMbi(int interp, int index, ObjId value)
     {
-        var mbi = interps[interp].Mbi;
-        if (value.IsNone && index >= mbi.Count) return;
-        while (mbi.Count <= index) mbi.Add(ObjId.None);
+        var slot = interps[interp];
+        if (value.IsNone && index >= slot.MbiCount) return;
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        if (index >= slot.MbiCount)
+        {
+            if (index >= slot.Mbi.Length) Array.Resize(ref slot.Mbi, Math.Max(index + 1, slot.Mbi.Length * 2));
+            slot.Mbi.AsSpan(slot.MbiCount, index + 1 - slot.MbiCount).Fill(ObjId.None);
+            slot.MbiCount = index + 1;
+        }
         Incref(value);
-        var old = mbi[index];
-        mbi[index] = value;
+        var old = slot.Mbi[index];
+        slot.Mbi[index] = value;
         Decref(old);
     }
 
     /// <summary>Empties modules-by-index, dropping each module in index order.</summary>
     public void ClearMbi(int interp)
     {
-        var mbi = interps[interp].Mbi;
-        var items = mbi.ToArray();
-        mbi.Clear();
-        foreach (var m in items) Decref(m);
+        var slot = interps[interp];
+        var (items, count) = (slot.Mbi, slot.MbiCount);
+        (slot.Mbi, slot.MbiCount) = ([], 0);
+        for (var k = 0; k < count; k++) Decref(items[k]);
     }
 
     /// <summary>
@@ -328,8 +446,11 @@ public sealed class Machine
         var slot = interps[interp];
         if (slot.Status == InterpStatus.NotCreated && status == InterpStatus.Alive)
         {
-            slot.SysModules = Enumerable.Repeat(ObjId.None, Catalogue.Modules.Count).ToArray();
-            slot.Born = interps.Max(i => i.Born) + 1;
+            slot.SysModules = new ObjId[Catalogue.Modules.Count];
+            slot.SysModules.AsSpan().Fill(ObjId.None);
+            var born = int.MinValue;
+            foreach (var i in interps) born = Math.Max(born, i.Born);
+            slot.Born = born + 1;
         }
         slot.Status = status;
         slot.Kind = kind;
@@ -361,30 +482,98 @@ public sealed class Machine
 
     // ---- the cyclic collector ---------------------------------------------------------------------
 
-    /// <summary>The roots, in the same fixed order as <see cref="State.Roots"/> (canonical numbering depends on it).</summary>
-    private IEnumerable<ObjId> Roots()
+    /// <summary>
+    /// Calls <paramref name="visit"/> on every root, in the fixed order of <see cref="State.Roots"/> (canonical
+    /// numbering depends on it): every def's <c>m_copy</c>, every cache record's dict, then per interpreter slot
+    /// its <c>sys.modules</c>, its modules-by-index and its two core dict copies.
+    /// </summary>
+    private void VisitRoots<TVisitor>(ref TVisitor visit) where TVisitor : struct, IRootVisitor
     {
-        foreach (var d in defs) yield return d.MCopy;
-        foreach (var c in cache) yield return c.Copied;
+        foreach (var d in defs) visit.Root(this, d.MCopy);
+        foreach (var c in cache) visit.Root(this, c.Copied);
         foreach (var i in interps)
         {
-            foreach (var m in i.SysModules) yield return m;
-            foreach (var m in i.Mbi) yield return m;
-            yield return i.SysDictCopy;
-            yield return i.BuiltinsCopy;
+            foreach (var m in i.SysModules) visit.Root(this, m);
+            for (var k = 0; k < i.MbiCount; k++) visit.Root(this, i.Mbi[k]);
+            visit.Root(this, i.SysDictCopy);
+            visit.Root(this, i.BuiltinsCopy);
         }
     }
 
-    private bool[] ReachableNow()
+    private interface IRootVisitor
     {
-        var seen = new bool[heap.Count];
-        var stack = new Stack<int>();
-        void Root(ObjId r) { if (r.IsObject && !seen[r.Value]) { seen[r.Value] = true; stack.Push(r.Value); } }
-        foreach (var r in Roots()) Root(r);
-        while (stack.Count > 0)
-            foreach (var c in heap[stack.Pop()].References()) Root(c);
-        return seen;
+        void Root(Machine m, ObjId r);
     }
+
+    // ---- the walk from the roots ----------------------------------------------------------------------
+    //
+    // One depth-first walk serves both the collector and Freeze: it numbers every object reachable from the roots
+    // in the canonical order (roots in VisitRoots' order, then each object's references in References' order), so
+    // an object is reachable exactly when it got a number. The walk never throws: a reference to a freed object is
+    // remembered (the first one in walk order) and Freeze throws for it, as a walk that stopped there would.
+
+    private int[] map = [];      // old index -> new number, -1: none yet
+    private int[] numbered = []; // new number -> old index
+    private int numberedCount;
+    private ObjId firstFreed;
+    // Whether map holds the walk from the roots of the heap as it is (set by the walk, cleared by a collection).
+    private bool rootsWalked;
+
+    private struct Number : IRootVisitor
+    {
+        public readonly void Root(Machine m, ObjId r)
+        {
+            // A root already numbered and live: Visit would only look at it and return.
+            if (r.IsObject && (m.map[r.Value] < 0 || m.freed[r.Value])) m.Visit(r);
+        }
+    }
+
+    private int[] pending = []; // the walk's stack: references still to visit, the next on top
+
+    /// <summary>
+    /// Numbers <paramref name="r"/> and then, depth first, what it references (in <see cref="HeapObject.References"/>'
+    /// order): a recursive walk, run on an explicit stack. References are pushed in reverse so that they are taken in
+    /// order, and each is examined when taken, exactly where the recursive call would have examined it.
+    /// </summary>
+    private void Visit(ObjId r)
+    {
+        if (pending.Length < heapCount * HeapObject.MaxReferences + 1) pending = new int[heap.Length * HeapObject.MaxReferences + 1];
+        var top = 0;
+        pending[top++] = r.Value;
+        while (top > 0)
+        {
+            var x = pending[--top];
+            if (freed[x] && firstFreed.IsNone) firstFreed = new ObjId(x);
+            if (map[x] >= 0) continue;
+            map[x] = numberedCount;
+            numbered[numberedCount++] = x;
+            ref readonly var o = ref heap[x];
+            switch (o.Kind)
+            {
+                case ObjKind.Module: if (o.Dict.IsObject) pending[top++] = o.Dict.Value; break;
+                case ObjKind.Func: if (o.Self.IsObject) pending[top++] = o.Self.Value; break;
+                case ObjKind.Dict:
+                    if (o.Fn.IsObject) pending[top++] = o.Fn.Value;
+                    if (o.Error.IsObject) pending[top++] = o.Error.Value;
+                    if (o.Obj.IsObject) pending[top++] = o.Obj.Value;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Numbers what the roots reach, afresh.</summary>
+    private void WalkFromRoots()
+    {
+        if (map.Length < heapCount) { map = new int[heap.Length]; numbered = new int[heap.Length]; }
+        Array.Fill(map, -1, 0, heapCount);
+        numberedCount = 0;
+        firstFreed = ObjId.None;
+        var v = new Number();
+        VisitRoots(ref v);
+        rootsWalked = true;
+    }
+
+    // ---- the cyclic collector ---------------------------------------------------------------------
 
     /// <summary>
     /// One collection by <paramref name="interp"/>'s GC: every unreachable object it tracks (the ones it
@@ -393,36 +582,107 @@ public sealed class Machine
     /// </summary>
     public void Collect(int interp)
     {
-        var reachable = ReachableNow();
-        var garbage = Enumerable.Range(0, heap.Count)
-            .Where(i => !freed[i] && !reachable[i] && heap[i].Owner == interp).ToList();
-        if (garbage.Count == 0) return;
+        WalkFromRoots();
+        CollectUnreachable(interp);
+    }
+
+    /// <summary>
+    /// <see cref="Collect"/> with the walk from the roots already made on the heap as it is. Returns whether it
+    /// collected anything (and so changed the heap); if not, the heap and the events are untouched.
+    /// </summary>
+    private bool CollectUnreachable(int interp)
+    {
+        var count = 0;
+        for (var i = 0; i < heapCount; i++)
+            if (!freed[i] && map[i] < 0 && heap[i].Owner == interp) count++;
+        if (count == 0) return false;
+        rootsWalked = false;
+        heapChanged = true;
+        // The garbage is fixed before any of it is cleared (clearing frees, and a freed object is skipped).
+        var garbage = new int[count];
+        for (int i = 0, k = 0; i < heapCount; i++)
+            if (!freed[i] && map[i] < 0 && heap[i].Owner == interp) garbage[k++] = i;
         var before = Current;
         Current = interp;
         foreach (var i in garbage)
         {
             if (freed[i]) continue;
             var o = heap[i];
-            var cleared = o with { Dict = ObjId.None, Self = ObjId.None, Obj = ObjId.None, Error = ObjId.None, Fn = ObjId.None };
-            heap[i] = cleared;
-            foreach (var c in o.References()) Decref(c);
+            heap[i] = o with { Dict = ObjId.None, Self = ObjId.None, Obj = ObjId.None, Error = ObjId.None, Fn = ObjId.None };
+            DecrefReferences(o);
         }
-        Emit(new Collected(interp, garbage.Count));
+        Emit(new Collected(interp, garbage.Length));
         Current = before;
+        return true;
     }
 
-    /// <summary>After a step, every live interpreter's collector has run on its own cycles (importlib allocates plenty).</summary>
+    /// <summary>
+    /// After a step, every live interpreter's collector has run on its own cycles (importlib allocates plenty).
+    /// Each collection sees the reachability of the heap as it is then; one walk serves them all until a
+    /// collection actually changes the heap.
+    /// </summary>
     public void CollectAllLive()
     {
-        foreach (var i in InterpsByBirth())
-            if (interps[i].Status == InterpStatus.Alive) Collect(i);
+        Span<int> order = stackalloc int[interps.Length];
+        var n = ByBirth(order);
+        rootsWalked = false; // a walk made before (by a teardown's collection) may be out of date
+        var stale = true;
+        var owners = 0UL;
+        for (var k = 0; k < n; k++)
+        {
+            var i = order[k];
+            if (interps[i].Status != InterpStatus.Alive) continue;
+            if (stale) { WalkFromRoots(); stale = false; owners = GarbageOwners(); }
+            // Skip an interpreter that owns no unreachable object: its collection would find nothing.
+            if ((uint)i < 64 && (owners & (1UL << i)) == 0) continue;
+            if (CollectUnreachable(i)) stale = true;
+        }
+    }
+
+    /// <summary>
+    /// The owners of the live objects the last walk did not reach, as a bit mask (bit i: interpreter i); every bit set
+    /// if some owner is not in 0..63, so that the collections look for themselves.
+    /// </summary>
+    private ulong GarbageOwners()
+    {
+        // The walk numbered every live object (and, with no dangling reference, nothing else): no garbage at all.
+        if (firstFreed.IsNone && numberedCount == heapCount - freedCount) return 0;
+        var owners = 0UL;
+        for (var i = 0; i < heapCount; i++)
+        {
+            if (freed[i] || map[i] >= 0) continue;
+            var owner = heap[i].Owner;
+            if ((uint)owner >= 64) return ulong.MaxValue;
+            owners |= 1UL << owner;
+        }
+        return owners;
     }
 
     /// <summary>Interpreters that were ever created, oldest first (main first).</summary>
-    public IEnumerable<int> InterpsByBirth() =>
-        Enumerable.Range(0, interps.Length).Where(i => interps[i].Born >= 0).OrderBy(i => interps[i].Born);
+    public IEnumerable<int> InterpsByBirth()
+    {
+        var order = new int[interps.Length];
+        return order.Take(ByBirth(order));
+    }
+
+    /// <summary>Writes the interpreters ever created into <paramref name="order"/>, oldest first; returns how many.</summary>
+    private int ByBirth(Span<int> order)
+    {
+        var n = 0;
+        for (var i = 0; i < interps.Length; i++)
+        {
+            if (interps[i].Born < 0) continue;
+            // insertion by birth; a stable sort, as OrderBy is
+            var k = n++;
+            while (k > 0 && interps[order[k - 1]].Born > interps[i].Born) { order[k] = order[k - 1]; k--; }
+            order[k] = i;
+        }
+        return n;
+    }
 
     // ---- freezing --------------------------------------------------------------------------------
+
+    private ObjId M(ObjId r) => r.IsObject ? new ObjId(map[r.Value]) : r;
 
     /// <summary>
     /// The immutable state after the transition. Live objects are renumbered by a fixed walk from the
@@ -431,51 +691,122 @@ public sealed class Machine
     /// </summary>
     public State Freeze()
     {
-        var map = new int[heap.Count];
-        Array.Fill(map, -1);
-        var order = new List<int>(heap.Count);
-        void Visit(ObjId r)
-        {
-            if (!r.IsObject) return;
-            if (freed[r.Value]) throw new ModelInvariantException($"a live reference points at freed object {r}");
-            if (map[r.Value] >= 0) return;
-            map[r.Value] = order.Count;
-            order.Add(r.Value);
-            foreach (var c in heap[r.Value].References()) Visit(c);
-        }
-        foreach (var r in Roots()) Visit(r);
-        for (var i = 0; i < heap.Count; i++)
-            if (!freed[i]) Visit(new ObjId(i));
-
-        ObjId M(ObjId r) => r.IsObject ? new ObjId(map[r.Value]) : r;
-        var newHeap = new HeapObject[order.Count];
-        for (var k = 0; k < order.Count; k++)
-        {
-            var o = heap[order[k]];
-            newHeap[k] = o with { Dict = M(o.Dict), Self = M(o.Self), Obj = M(o.Obj), Error = M(o.Error), Fn = M(o.Fn) };
-        }
-        var newInterps = interps.Select(i => i.Status == InterpStatus.NotCreated
-            ? InterpState.NotCreated
-            : new InterpState(i.Status, i.Kind, i.Born,
-                ValueArray.Own(i.SysModules.Select(M).ToArray()),
-                ValueArray.Own(TrimMbi(i.Mbi).Select(M).ToArray()),
-                M(i.SysDictCopy), M(i.BuiltinsCopy))).ToArray();
-        return new State(Phase,
-            ValueArray.Own(newInterps),
-            ValueArray.Own(defs.Select(d => d with { MCopy = M(d.MCopy) }).ToArray()),
-            ValueArray.Own(cache.Select(c => c with { Copied = M(c.Copied) }).ToArray()),
-            ValueArray.Own(globals.ToArray()),
-            IndexCounter,
-            ValueArray.Own(newHeap));
+        WalkFromRoots();
+        return Build();
     }
 
-    /// <summary>Trailing None slots of modules-by-index are not observable; dropping them keeps states canonical.</summary>
-    private static IEnumerable<ObjId> TrimMbi(List<ObjId> mbi)
+    /// <summary>
+    /// <see cref="Freeze"/> right after <see cref="CollectAllLive"/>, with nothing changed in between: the collectors'
+    /// last walk from the roots is the start of the numbering, unless a collection changed the heap after it.
+    /// </summary>
+    internal State FreezeAfterCollect()
     {
-        var n = mbi.Count;
-        while (n > 0 && mbi[n - 1].IsNone) n--;
-        return mbi.Take(n);
+        if (!rootsWalked) WalkFromRoots();
+        return Build();
     }
+
+    /// <summary>Whether the numbering keeps every object of the source where it was (no object was added or freed).</summary>
+    private bool Unnumbered()
+    {
+        if (numberedCount != heapCount || heapCount != source.Heap.Count) return false;
+        for (var k = 0; k < numberedCount; k++)
+            if (numbered[k] != k) return false;
+        return true;
+    }
+
+    // Scratch space of Build: each table is built here first, and copied out only if it differs from the source's.
+    private ObjId[] refsOut = [];
+    private DefState[] defsOut = [];
+    private CacheEntry[] cacheOut = [];
+
+    private State Build()
+    {
+        rootsWalked = false;
+        for (var i = 0; i < heapCount; i++)
+            if (!freed[i] && map[i] < 0) Visit(new ObjId(i)); // a numbered, live object: Visit would return at once
+        if (!firstFreed.IsNone) throw new ModelInvariantException($"a live reference points at freed object {firstFreed}");
+
+        ValueArray<HeapObject> newHeap;
+        if (!heapChanged && Unnumbered()) newHeap = source.Heap; // the same objects, the same numbers
+        else
+        {
+            var built = new HeapObject[numberedCount];
+            for (var k = 0; k < numberedCount; k++)
+            {
+                ref readonly var o = ref heap[numbered[k]];
+                built[k] = o with { Dict = M(o.Dict), Self = M(o.Self), Obj = M(o.Obj), Error = M(o.Error), Fn = M(o.Fn) };
+            }
+            newHeap = ValueArray.Own(built);
+        }
+
+        var sourceInterps = source.Interps.AsSpan();
+        var newInterps = sourceInterps.Length == interps.Length ? null : new InterpState[interps.Length];
+        for (var k = 0; k < interps.Length; k++)
+        {
+            var i = interps[k];
+            var before = newInterps is null ? sourceInterps[k] : null;
+            InterpState after;
+            if (i.Status == InterpStatus.NotCreated) after = InterpState.NotCreated;
+            else
+            {
+                var sys = MapInto(i.SysModules, i.SysModules.Length, before?.SysModules);
+                // Trailing None slots of modules-by-index are not observable; dropping them keeps states canonical.
+                var n = i.MbiCount;
+                while (n > 0 && i.Mbi[n - 1].IsNone) n--;
+                var mbi = MapInto(i.Mbi, n, before?.ModulesByIndex);
+                var (sysDict, builtins) = (M(i.SysDictCopy), M(i.BuiltinsCopy));
+                after = before is not null && before.Status == i.Status && before.Kind == i.Kind && before.Born == i.Born &&
+                    before.SysModules.SameArray(sys) && before.ModulesByIndex.SameArray(mbi) &&
+                    before.SysDictCopy == sysDict && before.BuiltinsCopy == builtins
+                    ? before
+                    : new InterpState(i.Status, i.Kind, i.Born, sys, mbi, sysDict, builtins);
+            }
+            if (newInterps is null && !ReferenceEquals(after, before))
+            {
+                newInterps = new InterpState[interps.Length];
+                sourceInterps[..k].CopyTo(newInterps);
+            }
+            if (newInterps is not null) newInterps[k] = after;
+        }
+
+        if (defsOut.Length < defs.Length) defsOut = new DefState[defs.Length];
+        for (var d = 0; d < defs.Length; d++) defsOut[d] = defs[d] with { MCopy = M(defs[d].MCopy) };
+        if (cacheOut.Length < cache.Length) cacheOut = new CacheEntry[cache.Length];
+        for (var c = 0; c < cache.Length; c++) cacheOut[c] = cache[c] with { Copied = M(cache[c].Copied) };
+        return new State(Phase,
+            newInterps is null ? source.Interps : ValueArray.Own(newInterps),
+            Keep(source.Defs, defsOut.AsSpan(0, defs.Length)),
+            Keep(source.Cache, cacheOut.AsSpan(0, cache.Length)),
+            globalsChanged ? ValueArray.Own((CGlobals[])globals.Clone()) : source.Globals,
+            IndexCounter,
+            newHeap);
+    }
+
+    /// <summary>The first <paramref name="count"/> references of <paramref name="refs"/>, renumbered: <paramref name="before"/> itself if equal to it.</summary>
+    private ValueArray<ObjId> MapInto(ObjId[] refs, int count, ValueArray<ObjId>? before)
+    {
+        if (count == 0) return before is { Count: 0 } empty ? empty : ValueArray.Own<ObjId>([]);
+        // While the renumbered references equal before's, nothing is written; from the first difference on, a copy.
+        var k = 0;
+        ObjId[] built;
+        if (before is { } b && b.Count == count)
+        {
+            var old = b.AsSpan();
+            while (k < count && M(refs[k]) == old[k]) k++;
+            if (k == count) return b;
+            built = new ObjId[count];
+            old[..k].CopyTo(built);
+        }
+        else built = new ObjId[count];
+        for (; k < count; k++) built[k] = M(refs[k]);
+        return ValueArray.Own(built);
+    }
+
+    /// <summary><paramref name="before"/> if <paramref name="built"/> has the same contents (states share unchanged tables), else a copy of it.</summary>
+    private static ValueArray<T> Keep<T>(ValueArray<T> before, ReadOnlySpan<T> built) where T : IEquatable<T> =>
+        before.AsSpan().SequenceEqual(built) ? before : Own(built);
+
+    private static ValueArray<T> Own<T>(ReadOnlySpan<T> built) => ValueArray.Own(built.Length == 0 ? [] : built.ToArray());
 }
 
 /// <summary>The model broke one of its own invariants: a bug in Verify, never in the trace.</summary>

@@ -67,7 +67,12 @@ public abstract class Semantics
     public string? WhyDisabled(State s, Action action, Catalogue cat)
     {
         var reason = Refusal(s, action, cat, out var interp, out var module);
-        return reason == Refused.No ? null : Message(reason, s, action, cat, interp, module);
+        if (reason == Refused.No) return null;
+        // The common case inline: a text already built for this configuration.
+        if (messages is { } cache && cache.Catalogue == cat && cache.Slots == s.Slots &&
+            cache.Index(reason, interp, module) is >= 0 and var k && cache.Texts[k] is { } text)
+            return text;
+        return Message(reason, s, action, cat, interp, module);
     }
 
     /// <summary>Whether <paramref name="action"/> is enabled in <paramref name="s"/>: exactly when <see cref="WhyDisabled"/> is null, without building a message.</summary>
@@ -122,6 +127,7 @@ public abstract class Semantics
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Refused ModuleRefusal(State s, ModuleAction ma, Catalogue cat, out int interp, out int module)
     {
         interp = ma.I;
@@ -147,8 +153,9 @@ public abstract class Semantics
         }
         var cache = messages;
         if (cache is null || cache.Catalogue != cat || cache.Slots != s.Slots) messages = cache = new MessageCache(cat, s.Slots);
-        if (cache.Index(reason, i, module) is not { } k) return Compose(reason, s, action, cat);
-        return cache.Texts[k] ??= Compose(reason, s, action, cat);
+        var k = cache.Index(reason, i, module);
+        if (k < 0) return Compose(reason, s, action, cat);
+        return cache.Texts[k] ?? (cache.Texts[k] = Compose(reason, s, action, cat));
     }
 
     private string Compose(Refused reason, State s, Action action, Catalogue cat)
@@ -195,15 +202,16 @@ public abstract class Semantics
     private sealed class MessageCache(Catalogue catalogue, int slots)
     {
         private static readonly int Reasons = Enum.GetValues<Refused>().Length;
-        public Catalogue Catalogue { get; } = catalogue;
-        public int Slots { get; } = slots;
-        public string?[] Texts { get; } = new string?[Reasons * (slots + 1) * (catalogue.Modules.Count + 1)];
+        public readonly Catalogue Catalogue = catalogue;
+        public readonly int Slots = slots;
+        private readonly int modules = catalogue.Modules.Count;
+        public readonly string?[] Texts = new string?[Reasons * (slots + 1) * (catalogue.Modules.Count + 1)];
 
-        /// <summary>The slot of a text whose interpreter and module are in range (module -1: none); null otherwise.</summary>
-        public int? Index(Refused reason, int interp, int module) =>
-            interp < 0 || interp > Slots || module < -1 || module >= Catalogue.Modules.Count
-                ? null
-                : ((int)reason * (Slots + 1) + interp) * (Catalogue.Modules.Count + 1) + module + 1;
+        /// <summary>The slot of a text whose interpreter and module are in range (module -1: none); -1 otherwise.</summary>
+        public int Index(Refused reason, int interp, int module) =>
+            (uint)interp > (uint)Slots || module < -1 || module >= modules
+                ? -1
+                : ((int)reason * (Slots + 1) + interp) * (modules + 1) + module + 1;
     }
 
     private volatile MessageCache? messages;
@@ -247,7 +255,7 @@ public abstract class Semantics
     public Transition Apply(State s, Action action, Catalogue cat)
     {
         if (!IsEnabled(s, action, cat)) throw new ArgumentException(WhyDisabled(s, action, cat), nameof(action));
-        var m = new Machine(cat, s);
+        var m = Machine.Rent(cat, s);
         var outcome = Outcome.Ok;
         try
         {
@@ -260,22 +268,28 @@ public abstract class Semantics
         m.ActAs(Interp.Main);
         if (m.Phase == ProcessPhase.Running) m.CollectAllLive();
 
-        var events = m.Events.ToList();
+        var events = m.EventList; // the machine is done with: its list becomes the transition's
         if (FirstCrash(s, events) is { } c)
         {
             // The process dies at the crashing event: nothing after it happens, and nothing of the
             // half-done step can be observed. The state records the crash and keeps what was before.
             events.RemoveRange(c.Hazard.EventIndex + 1, events.Count - c.Hazard.EventIndex - 1);
+            m.Return();
             return new Transition(action, s.WithPhase(ProcessPhase.Crashed), events,
                 Outcome.Crashed(c.Kind, Hazards.Describe(c.Hazard, cat)));
         }
-        return new Transition(action, m.Freeze(), events, outcome);
+        var after = m.Phase == ProcessPhase.Running ? m.FreezeAfterCollect() : m.Freeze();
+        m.Return();
+        return new Transition(action, after, events, outcome);
     }
 
+    /// <summary>The first hazard among the events that crashes this version (<see cref="Hazards.InEvents"/>, in order).</summary>
     private (Hazard Hazard, CrashKind Kind)? FirstCrash(State before, List<Event> events)
     {
-        foreach (var h in Hazards.InEvents(before, events))
-            if (CrashFor(h.Kind) is { } k) return (h, k);
+        var ended = new Hazards.EndedInterps(before);
+        for (var k = 0; k < events.Count; k++)
+            if (Hazards.At(events, k, ref ended) is { } kind && CrashFor(kind) is { } crash)
+                return (Hazards.Make(kind, k, (RefEvent)events[k]), crash);
         return null;
     }
 

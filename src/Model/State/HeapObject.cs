@@ -68,5 +68,28 @@ public readonly record struct HeapObject(
         }
     }
 
+    /// <summary>
+    /// Writes the references of <see cref="References"/>, in the same order, into <paramref name="into"/> (room for
+    /// <see cref="MaxReferences"/>) and returns how many: the same answer without an iterator.
+    /// </summary>
+    public int CopyReferences(Span<ObjId> into)
+    {
+        var n = 0;
+        switch (Kind)
+        {
+            case ObjKind.Module: if (Dict.IsObject) into[n++] = Dict; break;
+            case ObjKind.Func: if (Self.IsObject) into[n++] = Self; break;
+            case ObjKind.Dict:
+                if (Obj.IsObject) into[n++] = Obj;
+                if (Error.IsObject) into[n++] = Error;
+                if (Fn.IsObject) into[n++] = Fn;
+                break;
+        }
+        return n;
+    }
+
+    /// <summary>The most references one object holds (a dict's three slots).</summary>
+    public const int MaxReferences = 3;
+
     public bool IsInitCreatedModule => Kind == ObjKind.Module && Def >= 0;
 }

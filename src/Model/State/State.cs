@@ -3,7 +3,8 @@ namespace Verify.Model;
 /// <summary>
 /// The whole modelled process between two actions: runtime (defs, extension cache, index counter,
 /// C globals), interpreters, and the heap. Immutable; equality and hashing are structural, and the hash
-/// is computed once. Objects are numbered canonically (by a fixed walk from the roots) whenever a state
+/// is computed once, on first use (a searcher that never hashes a state pays nothing). States built by a
+/// step share the tables (arrays) the step left unchanged with the state it started from. Objects are numbered canonically (by a fixed walk from the roots) whenever a state
 /// is built, so two states that differ only in allocation history are equal.
 /// </summary>
 public sealed class State : IEquatable<State>
@@ -18,7 +19,9 @@ public sealed class State : IEquatable<State>
     public int IndexCounter { get; }
     public ValueArray<HeapObject> Heap { get; }
 
-    private readonly int hash;
+    // The structural hash, computed on first use: 0 until then, else the hash with bit 32 set (one 64-bit
+    // write, so a state shared between threads never shows a half-written hash).
+    private long hash;
 
     public State(ProcessPhase phase, ValueArray<InterpState> interps, ValueArray<DefState> defs,
         ValueArray<CacheEntry> cache, ValueArray<CGlobals> globals, int indexCounter, ValueArray<HeapObject> heap)
@@ -30,7 +33,6 @@ public sealed class State : IEquatable<State>
         Globals = globals;
         IndexCounter = indexCounter;
         Heap = heap;
-        hash = HashCode.Combine(phase, interps, defs, cache, globals, indexCounter, heap);
     }
 
     /// <summary>The same process in another phase (e.g. crashed in the middle of the next step).</summary>
@@ -64,21 +66,76 @@ public sealed class State : IEquatable<State>
     public bool[] Reachable()
     {
         var seen = new bool[Heap.Count];
-        var stack = new Stack<int>();
-        foreach (var r in Roots())
-            if (r.IsObject && !seen[r.Value]) { seen[r.Value] = true; stack.Push(r.Value); }
-        while (stack.Count > 0)
-            foreach (var c in Heap[stack.Pop()].References())
-                if (!seen[c.Value]) { seen[c.Value] = true; stack.Push(c.Value); }
+        MarkReachable(seen);
         return seen;
     }
 
-    public bool Equals(State? other) =>
-        other is not null && (ReferenceEquals(this, other) ||
-        (hash == other.hash && Phase == other.Phase && IndexCounter == other.IndexCounter &&
-         Heap == other.Heap && Defs == other.Defs && Cache == other.Cache &&
-         Globals == other.Globals && Interps == other.Interps));
+    /// <summary>
+    /// <see cref="Reachable"/> into <paramref name="seen"/> (one flag per heap object, all false on entry), without
+    /// allocating for heaps of up to 512 objects.
+    /// </summary>
+    public void MarkReachable(Span<bool> seen)
+    {
+        var n = Heap.Count;
+        if (seen.Length < n) throw new ArgumentException($"room for {seen.Length} flags, the heap has {n} objects", nameof(seen));
+        var stack = n <= 512 ? stackalloc int[n] : new int[n]; // each object is pushed at most once
+        var top = 0;
+        var heap = Heap.AsSpan();
+        foreach (var d in Defs.AsSpan()) Push(d.MCopy, seen, stack, ref top);
+        foreach (var c in Cache.AsSpan()) Push(c.Copied, seen, stack, ref top);
+        foreach (var i in Interps.AsSpan())
+        {
+            foreach (var m in i.SysModules.AsSpan()) Push(m, seen, stack, ref top);
+            foreach (var m in i.ModulesByIndex.AsSpan()) Push(m, seen, stack, ref top);
+            Push(i.SysDictCopy, seen, stack, ref top);
+            Push(i.BuiltinsCopy, seen, stack, ref top);
+        }
+        while (top > 0)
+        {
+            ref readonly var o = ref heap[stack[--top]];
+            switch (o.Kind)
+            {
+                case ObjKind.Module: Push(o.Dict, seen, stack, ref top); break;
+                case ObjKind.Func: Push(o.Self, seen, stack, ref top); break;
+                case ObjKind.Dict:
+                    Push(o.Obj, seen, stack, ref top);
+                    Push(o.Error, seen, stack, ref top);
+                    Push(o.Fn, seen, stack, ref top);
+                    break;
+            }
+        }
+    }
+
+    private static void Push(ObjId r, Span<bool> seen, Span<int> stack, ref int top)
+    {
+        if (r.IsObject && !seen[r.Value]) { seen[r.Value] = true; stack[top++] = r.Value; }
+    }
+
+    /// <summary>
+    /// Structural equality. When both hashes are already known, differing hashes settle it at once (the hash is a
+    /// function of the structure); otherwise the fields are compared without computing any hash.
+    /// </summary>
+    public bool Equals(State? other)
+    {
+        if (other is null) return false;
+        if (ReferenceEquals(this, other)) return true;
+        var (h, g) = (Volatile.Read(ref hash), Volatile.Read(ref other.hash));
+        if (h != 0 && g != 0 && h != g) return false;
+        return Phase == other.Phase && IndexCounter == other.IndexCounter &&
+            Heap == other.Heap && Defs == other.Defs && Cache == other.Cache &&
+            Globals == other.Globals && Interps == other.Interps;
+    }
 
     public override bool Equals(object? obj) => Equals(obj as State);
-    public override int GetHashCode() => hash;
+
+    public override int GetHashCode()
+    {
+        var h = Volatile.Read(ref hash);
+        if (h == 0)
+        {
+            h = (1L << 32) | (uint)HashCode.Combine(Phase, Interps, Defs, Cache, Globals, IndexCounter, Heap);
+            Volatile.Write(ref hash, h);
+        }
+        return (int)h;
+    }
 }
