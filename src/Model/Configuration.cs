@@ -45,8 +45,11 @@ public sealed class Configuration
     {
         if (!s.IsRunning) yield break;
         foreach (var a in Alphabet)
-            if (Semantics.WhyDisabled(s, a, Catalogue) is null) yield return a;
+            if (Semantics.IsEnabled(s, a, Catalogue)) yield return a; // alphabet actions already fit their slots
     }
+
+    /// <summary><see cref="WhyDisabled"/> is null, without building a message.</summary>
+    public bool IsEnabled(State s, Action a) => SlotRefusal(a) is null && Semantics.IsEnabled(s, a, Catalogue);
 
     public string? WhyDisabled(State s, Action a) => SlotRefusal(a) ?? Semantics.WhyDisabled(s, a, Catalogue);
 

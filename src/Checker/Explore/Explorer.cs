@@ -192,7 +192,7 @@ internal sealed class Search(Configuration config, ExploreOptions options)
         for (var a = 0; a < alphabet.Count; a++)
         {
             var action = alphabet[a];
-            if (config.WhyDisabled(s, action) is not null) continue;
+            if (!config.Semantics.IsEnabled(s, action, cat)) continue; // alphabet actions already fit their slots
             if (!expand) { Volatile.Write(ref anySuccessor, 1); return made; }
             var t = config.Step(s, action);
             made++;
