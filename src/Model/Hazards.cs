@@ -6,16 +6,15 @@ public enum HazardKind : byte
     ForeignAllocatorFree,
     /// <summary>an object freed after the interpreter that allocated it ended (the crash-at-exit class: S1 on 3.12.1)</summary>
     DeadOwnerFree,
-    /// <summary>an object of an ended interpreter is still reachable (what later becomes a <see cref="DeadOwnerFree"/>, or a leak)</summary>
-    DeadOwnerReachable,
 }
 
-/// <summary>A hazard, at an event of a step (<see cref="EventIndex"/>) or in a state (-1).</summary>
+/// <summary>A hazard, at an event of a step (<see cref="EventIndex"/>). An ended owner's object that is merely still
+/// reachable is the no-dead-owner property's concern, not a hazard.</summary>
 public sealed record Hazard(HazardKind Kind, int EventIndex, ObjId Id, HeapObject Object, int Actor);
 
 /// <summary>
 /// Hazards are derived, never declared per scenario: from the frees among a step's events (with which
-/// interpreters had ended by then), and from which objects a state can still reach.
+/// interpreters had ended by then).
 /// </summary>
 public static class Hazards
 {
@@ -73,24 +72,12 @@ public static class Hazards
             (uint)interp < 64 ? (bits & (1UL << interp)) != 0 : more is not null && more.Contains(interp);
     }
 
-    public static IEnumerable<Hazard> InState(State s)
-    {
-        var reachable = s.Reachable();
-        for (var i = 0; i < s.Heap.Count; i++)
-        {
-            var o = s.Heap[i];
-            if (reachable[i] && s.Interps[o.Owner].Status == InterpStatus.Ended && s.Phase == ProcessPhase.Running)
-                yield return new Hazard(HazardKind.DeadOwnerReachable, -1, new ObjId(i), o, -1);
-        }
-    }
-
     public static string Describe(Hazard h, Catalogue cat) => h.Kind switch
     {
         HazardKind.ForeignAllocatorFree =>
             $"{Objects.Describe(h.Object, cat)} allocated by {Interp.Name(h.Object.Domain)}'s obmalloc is freed while {Interp.Name(h.Actor)} is current (free(): invalid pointer)",
-        HazardKind.DeadOwnerFree =>
+        _ =>
             $"{Objects.Describe(h.Object, cat)} of ended {Interp.Name(h.Object.Owner)} is freed while {Interp.Name(h.Actor)} is current; its GC links point into {Interp.Name(h.Object.Owner)}'s freed GC state",
-        _ => $"{Objects.Describe(h.Object, cat)} of ended {Interp.Name(h.Object.Owner)} is still reachable",
     };
 }
 
