@@ -283,12 +283,7 @@ internal sealed class Search(Configuration config, ExploreOptions options)
     {
         NewInterp n => n with { I = perm[n.I] },
         EndInterp e => e with { I = perm[e.I] },
-        Import m => m with { I = perm[m.I] },
-        DelSysModules m => m with { I = perm[m.I] },
-        Reload m => m with { I = perm[m.I] },
-        ReloadSpec m => m with { I = perm[m.I] },
-        ClearExtension m => m with { I = perm[m.I] },
-        SetAttr m => m with { I = perm[m.I] },
+        ModuleAction m => m with { I = perm[m.I] }, // `with` keeps the record's own type (import, reload, ...)
         _ => a,
     };
 }
