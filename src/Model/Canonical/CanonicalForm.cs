@@ -59,7 +59,14 @@ public sealed class CanonicalForm
         inv = new int[interpCount];
         bornRank = new int[interpCount];
         initCountAbstract = new int[catalogue.Globals.Count];
+        positions = Enumerable.Range(1, interpCount - 1).OrderBy(i => slotClass[i]).ThenBy(i => i).ToArray();
+        classPositions = positions.GroupBy(p => slotClass[p]).Select(g => g.ToArray()).ToArray();
     }
+
+    /// <summary>Slot positions by class, then number: slots keep their class's positions whatever order is chosen.</summary>
+    private readonly int[] positions;
+    /// <summary>The positions of each class (with symmetry, the groups within which slots may be exchanged).</summary>
+    private readonly int[][] classPositions;
 
     /// <summary>The last encoding chosen by <see cref="Encode"/>.</summary>
     public ReadOnlySpan<byte> Bytes => best.AsSpan(0, bestLength);
@@ -81,7 +88,6 @@ public sealed class CanonicalForm
             .ThenBy(i => i)
             .ToArray();
         // Slots keep their class positions: new slot positions of class c are the old positions of class c, in order.
-        var positions = Enumerable.Range(1, interpCount - 1).OrderBy(i => slotClass[i]).ThenBy(i => i).ToArray();
         var basePerm = new int[interpCount];
         for (var k = 0; k < positions.Length; k++) basePerm[positions[k]] = order[k];
 
@@ -90,9 +96,8 @@ public sealed class CanonicalForm
         orbit = 1;
         if (symmetry)
         {
-            foreach (var cls in positions.Select(p => slotClass[p]).Distinct())
+            foreach (var inClass in classPositions)
             {
-                var inClass = positions.Where(p => slotClass[p] == cls).ToArray();
                 var notCreated = inClass.Count(p => s.Interps[basePerm[p]].Status == InterpStatus.NotCreated);
                 var ended = inClass.Where(p => s.Interps[basePerm[p]].Status == InterpStatus.Ended).ToArray();
                 orbit *= Factorial(inClass.Length) / (Factorial(notCreated) * Factorial(ended.Length));
