@@ -31,18 +31,21 @@ public static class ReferenceSearch
             return path;
         }
 
-        void JudgeStep(Step step, int length, long key, Func<List<Model.Action>> path)
+        // Like the explorer, a state property is judged once per distinct state (isNew); the first finding wins,
+        // which in this sequential order is the shortest and, of those, the one with the smallest key.
+        void JudgeStep(Step step, bool isNew, int length, long key, Func<List<Model.Action>> path)
         {
             for (var k = 0; k < properties.Count; k++)
-                if (!book.Has(k) && properties[k].Check(step) is not null)
-                {
-                    var prop = properties[k];
-                    var steps = path();
-                    book.Offer(k, length, key, () => Judge.Replay(config, prop, steps));
-                }
+            {
+                if (book.Has(k) || (properties[k].Scope == PropertyScope.State && !isNew)) continue;
+                if (properties[k].Check(step) is null) continue;
+                var prop = properties[k];
+                var steps = path();
+                book.Offer(k, length, key, () => Judge.Replay(config, prop, steps));
+            }
         }
 
-        JudgeStep(Step.Initial(init, config.Catalogue), 0, 0, () => []);
+        JudgeStep(Step.Initial(init, config.Catalogue), true, 0, 0, () => []);
         while (level.Count > 0)
         {
             if (depth == maxDepth) { cutOff = level.Any(s => config.Actions(s).Any()); break; }
@@ -56,19 +59,9 @@ public static class ReferenceSearch
                     var t = config.Step(s, actions[ai]);
                     generated++;
                     var isNew = parent.TryAdd(t.State, (s, actions[ai]));
-                    var step = Step.Of(s, t, config.Catalogue);
-                    var key = ((long)pos << 16) | (long)ai;
-                    for (var k = 0; k < properties.Count; k++)
-                    {
-                        if (book.Has(k)) continue;
-                        // Like the explorer, a state property is judged once per distinct state.
-                        if (properties[k].Scope == PropertyScope.State && !isNew) continue;
-                        if (properties[k].Check(step) is null) continue;
-                        var prop = properties[k];
-                        var steps = PathTo(s);
-                        steps.Add(actions[ai]);
-                        book.Offer(k, depth + 1, key, () => Judge.Replay(config, prop, steps));
-                    }
+                    var action = actions[ai];
+                    JudgeStep(Step.Of(s, t, config.Catalogue), isNew, depth + 1, ((long)pos << 16) | (long)ai,
+                        () => [.. PathTo(s), action]);
                     if (isNew) next.Add(t.State);
                 }
             }
