@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Verify.Checker.Explore;
 using Verify.Model;
@@ -12,13 +10,7 @@ namespace Verify.Checker.Reports;
 /// </summary>
 internal static class BenchJson
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    public static string Render(BenchOutcome outcome) => ToJson(outcome).ToJsonString(Options) + "\n";
+    public static string Render(BenchOutcome outcome) => ReportJson.Render(ToJson(outcome));
 
     public static JsonObject ToJson(BenchOutcome o)
     {
@@ -27,7 +19,7 @@ internal static class BenchJson
         return new JsonObject
         {
             ["spec"] = s.Spec.Source,
-            ["interpreters"] = Interpreters(s.Spec.SlotKinds),
+            ["interpreters"] = ReportJson.Interpreters(s.Spec.SlotKinds),
             ["modules"] = s.Spec.Catalogue.Modules.Count,
             ["properties"] = s.Spec.Properties.Count,
             ["depth"] = s.Spec.Depth,
@@ -60,7 +52,7 @@ internal static class BenchJson
             ["semantics"] = r.Semantics.Name,
             ["series"] = r.Series == BenchSeries.Spec ? "spec" : "slots",
             ["slots"] = r.Slots,
-            ["interpreters"] = Interpreters(r.SlotKinds),
+            ["interpreters"] = ReportJson.Interpreters(r.SlotKinds),
             ["symmetry"] = r.Symmetry,
             ["distinct"] = st.Distinct,
             ["distinct_unreduced"] = st.DistinctUnreduced,
@@ -79,7 +71,4 @@ internal static class BenchJson
             ["unexplored"] = st.Unexplored,
         };
     }
-
-    private static JsonArray Interpreters(IEnumerable<SlotKind> kinds) =>
-        new(kinds.Select(k => (JsonNode)new JsonArray(k.Modes.Select(x => (JsonNode)JsonValue.Create(ActionText.Mode(x))).ToArray())).ToArray());
 }

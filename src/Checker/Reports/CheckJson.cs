@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Verify.Checker.Explore;
 
@@ -11,13 +9,7 @@ namespace Verify.Checker.Reports;
 /// </summary>
 internal static class CheckJson
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    public static string Render(CheckOutcome outcome) => ToJson(outcome).ToJsonString(Options) + "\n";
+    public static string Render(CheckOutcome outcome) => ReportJson.Render(ToJson(outcome));
 
     public static JsonObject ToJson(CheckOutcome outcome)
     {
@@ -26,8 +18,7 @@ internal static class CheckJson
         return new JsonObject
         {
             ["spec"] = s.Spec.Source,
-            ["interpreters"] = new JsonArray(s.Spec.SlotKinds.Select(k =>
-                (JsonNode)new JsonArray(k.Modes.Select(m => (JsonNode)JsonValue.Create(Model.ActionText.Mode(m))).ToArray())).ToArray()),
+            ["interpreters"] = ReportJson.Interpreters(s.Spec.SlotKinds),
             ["modules"] = s.Spec.Catalogue.Modules.Count,
             ["depth"] = o.MaxDepth,
             ["limits"] = new JsonObject
