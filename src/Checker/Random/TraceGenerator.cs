@@ -89,7 +89,7 @@ public static class TraceGenerator
     }
 
     /// <summary>The action at position <paramref name="x"/> of [0, total): first the kind's share, then the place inside it.</summary>
-    private static Model.Action Pick(List<Model.Action>[] byKind, double[] weightOf, double x)
+    internal static Model.Action Pick(List<Model.Action>[] byKind, double[] weightOf, double x)
     {
         var last = -1;
         for (var k = 0; k < byKind.Length; k++)
