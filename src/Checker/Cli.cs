@@ -28,6 +28,7 @@ internal static class Cli
             verbose,
             ReplayCommand.Create(cli),
             CheckCommand.Create(cli, search ?? Explorer.Run),
+            RandomCommand.Create(cli),
             BenchCommand.Create(cli),
             ListCommand.Create(cli),
             DemoCommand.Create(cli),

@@ -44,7 +44,7 @@ public class SpecTests
     }
 
     [Theory]
-    [InlineData("sloots: 2\n", new[] { ":1:1", "unknown key 'sloots'", "Did you mean 'slots'?", "description, slots, interpreters, semantics, properties, depth, modules, operations, catalogue" })]
+    [InlineData("sloots: 2\n", new[] { ":1:1", "unknown key 'sloots'", "Did you mean 'slots'?", "description, slots, interpreters, semantics, properties, depth, modules, operations, random, catalogue" })]
     [InlineData("modules: [_testsinglephase, _testsinglephse]\n", new[] { ":1:29", "'modules' of the spec names '_testsinglephse'", "Did you mean '_testsinglephase'?" })]
     [InlineData("operations: [import, imprt]\n", new[] { ":1:22", "'operations' of the spec names 'imprt'", "Did you mean 'import'?" })]
     [InlineData("slots: 0\n", new[] { ":1:8", "at least 1" })]

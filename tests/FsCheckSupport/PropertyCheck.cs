@@ -24,6 +24,28 @@ public static class PropertyCheck
 
     public static void Run(Property property, int runs)
     {
+        var (result, report, seedLine) = Execute(property, runs);
+        if (result is null || !result.IsPassed)
+            Assert.Fail($"{report}\n{seedLine}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{report.Trim()}\n{seedLine}");
+    }
+
+    /// <summary>
+    /// For a property expected to fail (a bug the model must show): passes when FsCheck falsifies it within
+    /// <paramref name="runs"/> and returns FsCheck's report (also written to the test output); fails with the report
+    /// when every run passed.
+    /// </summary>
+    public static string ExpectFalsified(Property property, int runs, string why)
+    {
+        var (result, report, seedLine) = Execute(property, runs);
+        if (result is null || result.IsPassed)
+            Assert.Fail($"expected a counterexample ({why}), but FsCheck found none:\n{report}\n{seedLine}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{report.Trim()}\n{seedLine}");
+        return report;
+    }
+
+    private static (TestResult? Result, string Report, string SeedLine) Execute(Property property, int runs)
+    {
         var (replay, seedText, runsUsed, note) = Settings(runs);
         var capture = new CapturingRunner();
         var config = Config.Quick
@@ -40,9 +62,7 @@ public static class PropertyCheck
             // Only a generator or shrinker that throws gets here (FsCheck reports a throwing property itself).
             Assert.Fail($"FsCheck aborted: a generator or shrinker threw, so there is no counterexample.\n{e}\n{seedLine}");
         }
-        if (capture.Result is null || !capture.Result.IsPassed)
-            Assert.Fail($"{capture.Report}\n{seedLine}");
-        TestContext.Current.TestOutputHelper?.WriteLine($"{capture.Report.Trim()}\n{seedLine}");
+        return (capture.Result, capture.Report, seedLine);
     }
 
     private static (Replay Replay, string SeedText, int Runs, string Note) Settings(int defaultRuns)

@@ -33,4 +33,15 @@ public sealed class PropertyCheckTests
     [Fact]
     public void A_true_property_passes() =>
         PropertyCheck.Run(Prop.ForAll(Arrays, (int[] xs) => xs.Length >= 0), runs: 50);
+
+    [Fact]
+    public void An_expected_failure_passes_with_the_report_and_fails_when_nothing_is_found()
+    {
+        var report = PropertyCheck.ExpectFalsified(Prop.ForAll(Arrays, (int[] xs) => xs.Length < 3), runs: 100, "arrays of 3 exist");
+        Assert.Contains("Falsifiable", report);
+        var e = Assert.ThrowsAny<Exception>(() =>
+            PropertyCheck.ExpectFalsified(Prop.ForAll(Arrays, (int[] xs) => xs.Length >= 0), runs: 50, "nothing to find"));
+        Assert.Contains("expected a counterexample (nothing to find)", e.Message);
+        Assert.Contains("Ok, passed 50 tests", e.Message);
+    }
 }

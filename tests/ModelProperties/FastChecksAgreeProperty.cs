@@ -24,7 +24,7 @@ public sealed class FastChecksAgreeProperty
         PropertyCheck.Run(Prop.ForAll(TraceGen.Arbitrary(cfg), (Trace t) =>
         {
             var states = t.States();
-            var rng = new Random(t.Steps.Count * 7919 + states.Count);
+            var rng = new System.Random(t.Steps.Count * 7919 + states.Count);
             for (var k = 0; k < states.Count; k++)
             {
                 var s = states[k];
@@ -55,7 +55,7 @@ public sealed class FastChecksAgreeProperty
     }
 
     /// <summary>The state with one reference or count changed at random.</summary>
-    private static State Corrupt(State s, Random rng)
+    private static State Corrupt(State s, System.Random rng)
     {
         ObjId Any() => rng.Next(6) switch
         {

@@ -18,27 +18,34 @@ internal static class FindingFiles
     public static string TraceName(string property) => property + ".trace.json";
     public static string ReportName(string property) => property + ".md";
 
-    /// <summary>Writes both files under <c>OUT/SEMANTICS/</c> and returns their paths relative to <paramref name="outDir"/>.</summary>
-    public static SavedFinding Save(string outDir, SpecFile spec, ExploreResult result, PropertyVerdict v)
+    /// <summary>Writes a check's finding under <c>OUT/SEMANTICS/</c> and returns the paths relative to <paramref name="outDir"/>.</summary>
+    public static SavedFinding Save(string outDir, SpecFile spec, ExploreResult result, PropertyVerdict v) =>
+        Save(outDir, "", spec, result.Config, v, new FoundBy(
+            $"verify check on {spec.Source}, shortest trace: {CheckWords.Steps(v.Trace!.Length)}",
+            $"Shortest trace: {CheckWords.Steps(v.Trace!.Length)}, found by `verify check` on {spec.Source}"));
+
+    /// <summary>Writes both files under <c>OUT/SUBDIR/SEMANTICS/</c> and returns their paths relative to <paramref name="outDir"/>.</summary>
+    /// <param name="subdir">"" for check's files; another command's own folder (such as "random") otherwise</param>
+    public static SavedFinding Save(string outDir, string subdir, SpecFile spec, Configuration config, PropertyVerdict v, FoundBy foundBy)
     {
-        var semantics = result.Config.Semantics.Name;
-        var dir = Path.Combine(outDir, semantics);
+        var semantics = config.Semantics.Name;
+        var relative = subdir == "" ? semantics : $"{subdir}/{semantics}";
+        var dir = Path.Combine(outDir, relative);
         Directory.CreateDirectory(dir);
-        var trace = ToTrace(spec, result.Config, v, dir);
+        var trace = ToTrace(spec, config, v, dir, foundBy);
         var tracePath = Path.Combine(dir, TraceName(v.Property.Name));
         TraceWriter.Write(trace, tracePath);
-        File.WriteAllText(Path.Combine(dir, ReportName(v.Property.Name)), Markdown(spec, result.Config, v, tracePath));
-        return new SavedFinding($"{semantics}/{TraceName(v.Property.Name)}", $"{semantics}/{ReportName(v.Property.Name)}");
+        File.WriteAllText(Path.Combine(dir, ReportName(v.Property.Name)), Markdown(spec, config, v, tracePath, foundBy));
+        return new SavedFinding($"{relative}/{TraceName(v.Property.Name)}", $"{relative}/{ReportName(v.Property.Name)}");
     }
 
     /// <summary>The counterexample as a trace whose metadata says what it shows and where it came from.</summary>
-    public static Trace ToTrace(SpecFile spec, Configuration config, PropertyVerdict v, string traceDir)
+    public static Trace ToTrace(SpecFile spec, Configuration config, PropertyVerdict v, string traceDir, FoundBy foundBy)
     {
         var cx = v.Trace!;
         var meta = new List<KeyValuePair<string, JsonNode?>>
         {
-            new("description", $"{v.Property.Name} {Word(v)} under {config.Semantics.Name} " +
-                               $"(verify check on {spec.Source}, shortest trace: {CheckWords.Steps(cx.Length)}): {cx.Finding.Message}"),
+            new("description", $"{v.Property.Name} {Word(v)} under {config.Semantics.Name} ({foundBy.Short}): {cx.Finding.Message}"),
             new("semantics", config.Semantics.Name),
         };
         // A spec on disk is named relative to the trace, as replay resolves it; the built-in spec's catalogue is
@@ -52,7 +59,7 @@ internal static class FindingFiles
 
     private static string Word(PropertyVerdict v) => v.Verdict == Verdict.Witnessed ? "witnessed" : "violated";
 
-    public static string Markdown(SpecFile spec, Configuration config, PropertyVerdict v, string tracePath)
+    public static string Markdown(SpecFile spec, Configuration config, PropertyVerdict v, string tracePath, FoundBy foundBy)
     {
         var cx = v.Trace!;
         var cat = config.Catalogue;
@@ -63,7 +70,7 @@ internal static class FindingFiles
         var at = cx.Length == 0 ? "in the initial state"
             : $"at step {cx.Length}" + (cx.Finding.EventIndex >= 0 ? $", event {cx.Finding.EventIndex + 1}" : "");
         md.Append($"**Finding** {at}: `{cx.Finding.Message}`\n\n");
-        md.Append($"Shortest trace: {CheckWords.Steps(cx.Length)}, found by `verify check` on {spec.Source} " +
+        md.Append($"{foundBy.Sentence} " +
                   $"(main and {config.Slots} subinterpreter slot{(config.Slots == 1 ? "" : "s")}: {string.Join(", ", config.SlotKinds.Select(k => k.Text))}).\n\n");
         var specArg = spec.FilePath is { } f ? $" --spec {f}" : "";
         md.Append($"Replay it: `verify replay {tracePath} --semantics {config.Semantics.Name}{specArg}`\n");
@@ -99,3 +106,6 @@ internal static class FindingFiles
         return md.ToString();
     }
 }
+
+/// <summary>How a finding was found, for its files: a phrase for the trace's description and a sentence for the report.</summary>
+internal sealed record FoundBy(string Short, string Sentence);

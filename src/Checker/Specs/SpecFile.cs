@@ -33,6 +33,9 @@ internal sealed record SpecFile(string Source, Catalogue Catalogue, IReadOnlyLis
     /// <summary>The ops a search may use (null: every op); traces replayed with the spec may use any.</summary>
     public IReadOnlySet<string>? Operations { get; init; }
 
+    /// <summary>What <c>verify random</c> does by default with this spec.</summary>
+    public RandomSpec Random { get; init; } = RandomSpec.Default;
+
     /// <summary>The configuration of one semantics under this spec's bounds.</summary>
     public Configuration ConfigurationFor(Semantics semantics) => new(semantics, Catalogue, SlotKinds, Operations);
 
@@ -58,4 +61,10 @@ internal sealed record SpecFile(string Source, Catalogue Catalogue, IReadOnlyLis
 
     /// <summary>The slots as the spec writes them: <c>legacy, [isolated, isolated-override]</c>.</summary>
     public string SlotText => SlotKinds.Count == 0 ? "none" : string.Join(", ", SlotKinds.Select(k => k.Text));
+}
+
+/// <summary>A spec's <c>random</c> section: weights per op, swarm mode, and default run count and length (null: the command's).</summary>
+internal sealed record RandomSpec(Random.ActionWeights Weights, bool Swarm, int? Runs, int? Length)
+{
+    public static RandomSpec Default { get; } = new(Random.ActionWeights.Default, true, null, null);
 }

@@ -14,7 +14,8 @@ namespace Verify.Checker.Specs;
 /// </summary>
 internal static class SpecParser
 {
-    private static readonly string[] TopKeys = ["description", "slots", "interpreters", "semantics", "properties", "depth", "modules", "operations", "catalogue"];
+    private static readonly string[] TopKeys = ["description", "slots", "interpreters", "semantics", "properties", "depth", "modules", "operations", "random", "catalogue"];
+    private static readonly string[] RandomKeys = ["runs", "length", "swarm", "weights"];
     private static readonly string[] CatalogueKeys = ["globals", "defs", "modules"];
     private static readonly string[] DefKeys = ["name", "style", "m_size", "globals", "per_interpreter_gil", "values"];
     private static readonly string[] ModuleKeys = ["name", "def", "origin", "path"];
@@ -40,7 +41,40 @@ internal static class SpecParser
             Depth = top.Node("depth") is { } d ? ParseDepth(d, file) : null,
             Operations = top.Node("operations") is { } ops ? ParseOperations(ops, file) : null,
             Description = top.OptionalString("description"),
+            Random = top.Node("random") is { } r ? ParseRandom(r, file) : RandomSpec.Default,
         };
+    }
+
+    /// <summary><c>random</c>: what <c>verify random</c> does by default with this spec (its options win).</summary>
+    private static RandomSpec ParseRandom(DocNode node, string file)
+    {
+        var f = new DocFields(node, file, "'random' of the spec", RandomKeys);
+        var runs = f.OptionalInt("runs");
+        if (runs is < 1)
+            throw new InputException($"{SourceLocation.At(file, f.Node("runs"))}: 'runs' of 'random' must be a positive number of runs, not {runs}");
+        var length = f.OptionalInt("length");
+        if (length is < 1)
+            throw new InputException($"{SourceLocation.At(file, f.Node("length"))}: 'length' of 'random' must be a positive number of steps, not {length}");
+        var weights = Random.ActionWeights.Default;
+        if (f.Node("weights") is { } w)
+        {
+            if (w is not DocMap map)
+                throw new InputException($"{SourceLocation.At(file, w)}: 'weights' of 'random' must map op names to weights, such as {{import: 4, finalize: 0.5}}, not {w.Describe()}");
+            var changes = new List<KeyValuePair<string, double>>();
+            foreach (var (key, value) in map.Entries)
+            {
+                if (!Configuration.AllOperations.Contains(key.Text))
+                    throw new InputException($"{SourceLocation.At(file, key)}: 'weights' of 'random' names '{key.Text}', which is not an op.{Suggestions.DidYouMean(key.Text, Configuration.AllOperations)} " +
+                                             $"Ops: {Suggestions.List(Configuration.AllOperations)}");
+                if (value is not DocScalar { Kind: ScalarKind.Integer or ScalarKind.Float } number
+                    || !double.TryParse(number.Text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var weight)
+                    || !(weight >= 0 && double.IsFinite(weight)))
+                    throw new InputException($"{SourceLocation.At(file, value)}: the weight of '{key.Text}' must be a number of 0 or more (0 leaves the op out), not {value.Describe()}");
+                changes.Add(new(key.Text, weight));
+            }
+            weights = weights.With(changes);
+        }
+        return new RandomSpec(weights, f.OptionalBool("swarm") ?? true, runs, length);
     }
 
     /// <summary><c>slots: N</c> (N slots of any mode) or <c>interpreters</c> (one entry per slot); null if neither.</summary>
