@@ -333,9 +333,11 @@ class Child:
             for s in holders:
                 m = seen[s]["mods"][name]
                 entry = {"i": s, "mod": name, "init_created": m["init_created"],
-                         "initialized_count": m["initialized_count"],
                          "look_up_self_is_module": m["look_up_self_is_module"],
                          "obj_rebound": m["obj_rebound"]}
+                # CPython's _with_reinit/_with_state have no initialized_count(): left out, never guessed.
+                if m["initialized_count"] is not None:
+                    entry["initialized_count"] = m["initialized_count"]
                 if m["has_init_interp"]:
                     entry["init_interp"] = self.slot_of(m["init_interp"])
                     entry["init_serial"] = m["init_serial"]
