@@ -157,6 +157,21 @@ internal static class Recorded
         }) + "\n");
     }
 
+    /// <summary>
+    /// Replays a recorded file's trace on the model (the semantics of the recorded Python version) and compares it with
+    /// the recorded observations: the CI check that needs no CPython. Null divergence means agreement.
+    /// </summary>
+    public static (Divergence? Divergence, string Semantics, IReadOnlyDictionary<string, string> Skipped) CompareWithModel(string observedPath)
+    {
+        var (version, _, traceFile, run) = Read(observedPath);
+        var semantics = PythonTarget.SemanticsFor(version) ?? throw new InputException($"{observedPath}: no model semantics for CPython {version}");
+        var trace = TraceParser.ParseFile(Path.Combine(Path.GetDirectoryName(observedPath) ?? "", traceFile));
+        var (model, notApplicable) = ConformanceRunner.Model(trace, ReplaySetup.FindSemantics(semantics));
+        if (model is null) throw new InputException($"{observedPath}: the trace does not apply to {semantics}: {notApplicable}");
+        var skipped = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        return (ObservationComparer.Compare(model, run.Steps, run.Exit, skipped), semantics, skipped);
+    }
+
     /// <summary>A recorded file: the Python version it came from, and the run as the comparison takes it.</summary>
     public static (string Version, string Backend, string TraceFile, CpythonRun Run) Read(string path)
     {

@@ -15,7 +15,10 @@ internal sealed record PythonTarget(string Executable, string Version, string In
     public string MinorVersion => string.Join('.', Version.Split('.').Take(2));
 
     /// <summary>The model semantics that describes this version: 3.10/3.11 share one machinery.</summary>
-    public string? DefaultSemantics => MinorVersion switch
+    public string? DefaultSemantics => SemanticsFor(Version);
+
+    /// <summary>The model semantics for a CPython version ("3.12.1" or "3.12"), or null for versions Verify does not model.</summary>
+    public static string? SemanticsFor(string version) => string.Join('.', version.Split('.').Take(2)) switch
     {
         "3.10" => "cpython-3.10",
         "3.11" => "cpython-3.11",
