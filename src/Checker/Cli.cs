@@ -32,6 +32,7 @@ internal static class Cli
             BenchCommand.Create(cli),
             ListCommand.Create(cli),
             DemoCommand.Create(cli),
+            ConformCommand.Create(cli),
         };
         // The main job: every semantics against every property on the default spec's bounds.
         root.SetAction(_ => Run(["check"], stdout, stderr, terminal, errTerminal, search));

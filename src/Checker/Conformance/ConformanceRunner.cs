@@ -1,0 +1,186 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Verify.Checker.Commands;
+using Verify.Checker.Replay;
+using Verify.Checker.Specs;
+using Verify.Checker.Traces;
+using Verify.Model;
+
+namespace Verify.Checker.Conformance;
+
+/// <summary>The verdict on one trace: the model and CPython agree on every step and the exit, or not.</summary>
+internal enum TraceStatus { Agree, Disagree, Skipped, Error }
+
+/// <summary>One trace compared: its verdict, the first divergence if any, the fields skipped and why.</summary>
+internal sealed record TraceComparison(
+    string Trace,
+    TraceStatus Status,
+    string? Reason,
+    int Steps,
+    int Runs,
+    int RunsAgreeing,
+    Divergence? Divergence,
+    IReadOnlyDictionary<string, string> SkippedFields,
+    CpythonExit? CpythonExit,
+    string? ModelExit);
+
+/// <summary>
+/// Runs traces on the model and on real CPython and compares them (issue 6). The model side is
+/// <see cref="Replayer"/> on the built-in catalogue; the CPython side is the driver in a child process.
+/// </summary>
+internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics, string backend, string? probe, TimeSpan limit)
+{
+    public PythonTarget Python { get; } = python;
+    public Semantics Semantics { get; } = semantics;
+    public string Backend { get; } = backend;
+
+    /// <summary>The model's replay of a trace, or why the trace does not apply to this semantics.</summary>
+    public static (ReplayResult? Result, string? NotApplicable) Model(Trace trace, Semantics semantics)
+    {
+        var setup = ReplaySetup.For(trace, semantics, SpecFile.Default());
+        try
+        {
+            return (Replayer.Run(setup.Trace, setup.Actions, setup.Configuration), null);
+        }
+        catch (InputException e)
+        {
+            // A step whose precondition fails here (isolated modes on 3.11, clear_extension before 3.12):
+            // the trace is about other versions.
+            return (null, e.Message);
+        }
+    }
+
+    public TraceComparison Run(Trace trace, int runs, string? recordTo)
+    {
+        var (model, notApplicable) = Model(trace, Semantics);
+        if (model is null) return Skip(trace, $"not applicable to {Semantics.Name}: {notApplicable}");
+        var missing = trace.Steps.Where(s => s.Mod is not null && !BackendModules.Contains(s.Mod)).Select(s => s.Mod!).Distinct().ToList();
+        if (missing.Count > 0)
+            return Skip(trace, $"the {Backend} backend does not provide {string.Join(", ", missing)} (it has {string.Join(", ", BackendModules)})");
+
+        TraceComparison? first = null;
+        var agreeing = 0;
+        for (var r = 0; r < runs; r++)
+        {
+            CpythonRun real;
+            try
+            {
+                real = CpythonRun.Execute(Python, Backend, probe, trace, limit);
+            }
+            catch (ConformanceException e)
+            {
+                return new TraceComparison(trace.Source, TraceStatus.Error, e.Message, trace.Steps.Count, r + 1, agreeing, null, new Dictionary<string, string>(), null, null);
+            }
+            if (real.Skipped is { } why) return Skip(trace, why);
+            if (recordTo is not null && r == 0) Recorded.Write(recordTo, trace, Python, Backend, real);
+            var skipped = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            var d = ObservationComparer.Compare(model, real.Steps, real.Exit, skipped);
+            if (d is null) agreeing++;
+            var c = new TraceComparison(trace.Source, d is null ? TraceStatus.Agree : TraceStatus.Disagree, null, trace.Steps.Count, runs, 0, d, skipped, real.Exit, ModelExitText(model));
+            // Report the first disagreeing run if there is one: a nondeterministic crash must not hide.
+            if (first is null || (first.Status == TraceStatus.Agree && d is not null)) first = c;
+        }
+        var status = agreeing == runs ? TraceStatus.Agree : TraceStatus.Disagree;
+        return first! with { Status = status, RunsAgreeing = agreeing };
+    }
+
+    private TraceComparison Skip(Trace trace, string reason) =>
+        new(trace.Source, TraceStatus.Skipped, reason, trace.Steps.Count, 0, 0, null, new Dictionary<string, string>(), null, null);
+
+    public static string ModelExitText(ReplayResult model)
+    {
+        if (model.CrashStep is { } s) return $"crash in step {s.Number} ({s.Observation.Signal})";
+        var x = model.ExitObservation;
+        return x.Outcome == "crash" ? $"crash at finalization ({x.Signal})" : "clean";
+    }
+
+    public static string CpythonExitText(CpythonExit x) =>
+        x.Outcome == "not_run" ? $"crash in a step ({x.Signal})" : x.Signal is null ? "clean" : $"crash at finalization ({x.Signal})";
+
+    /// <summary>The catalogue names the probe (and CPython's own <c>_testsinglephase</c>, 3.12+) provide.</summary>
+    public static readonly IReadOnlyList<string> BackendModules =
+    [
+        DefaultCatalogue.TestSinglePhase, DefaultCatalogue.BasicWrapper, DefaultCatalogue.BasicCopy,
+        DefaultCatalogue.WithReinit, DefaultCatalogue.WithState,
+    ];
+}
+
+/// <summary>
+/// Observations recorded from a real interpreter, written next to the trace as
+/// <c>TRACE.cpython-VERSION.BACKEND.observed.json</c>, and read back to replay against the model without CPython.
+/// </summary>
+internal static class Recorded
+{
+    public const string Suffix = ".observed.json";
+
+    public static string PathFor(string trace, string version, string backend)
+    {
+        var dir = Path.GetDirectoryName(trace) ?? "";
+        var stem = Path.GetFileNameWithoutExtension(trace);
+        return Path.Combine(dir, $"{stem}.cpython-{version}.{backend}{Suffix}");
+    }
+
+    public static void Write(string trace, Trace parsed, PythonTarget python, string backend, CpythonRun run)
+    {
+        var steps = new JsonArray();
+        foreach (var s in run.Steps)
+        {
+            steps.Add(new JsonObject
+            {
+                ["step"] = s.Number,
+                ["op"] = TraceWriter.StepObject(parsed.Steps[s.Number - 1]),
+                ["outcome"] = s.Outcome,
+                ["signal"] = s.Signal,
+                ["observation"] = s.Observation?.DeepClone(),
+                ["unavailable"] = new JsonObject(s.Unavailable.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+            });
+        }
+        var root = new JsonObject
+        {
+            ["recorded_by"] = "verify conform --record (observations of a real CPython run; never edit by hand)",
+            ["python"] = python.Version,
+            ["backend"] = backend,
+            ["trace"] = Path.GetFileName(trace),
+            ["steps"] = steps,
+            ["exit"] = new JsonObject
+            {
+                ["outcome"] = run.Exit.Outcome,
+                ["signal"] = run.Exit.Signal,
+                ["exit_code"] = run.Exit.ExitCode,
+                ["during"] = run.Exit.During,
+            },
+        };
+        File.WriteAllText(PathFor(trace, python.Version, backend), root.ToJsonString(new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }) + "\n");
+    }
+
+    /// <summary>
+    /// Replays a recorded file's trace on the model (the semantics of the recorded Python version) and compares it with
+    /// the recorded observations: the CI check that needs no CPython. Null divergence means agreement.
+    /// </summary>
+    public static (Divergence? Divergence, string Semantics, IReadOnlyDictionary<string, string> Skipped) CompareWithModel(string observedPath)
+    {
+        var (version, _, traceFile, run) = Read(observedPath);
+        var semantics = PythonTarget.SemanticsFor(version) ?? throw new InputException($"{observedPath}: no model semantics for CPython {version}");
+        var trace = TraceParser.ParseFile(Path.Combine(Path.GetDirectoryName(observedPath) ?? "", traceFile));
+        var (model, notApplicable) = ConformanceRunner.Model(trace, ReplaySetup.FindSemantics(semantics));
+        if (model is null) throw new InputException($"{observedPath}: the trace does not apply to {semantics}: {notApplicable}");
+        var skipped = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        return (ObservationComparer.Compare(model, run.Steps, run.Exit, skipped), semantics, skipped);
+    }
+
+    /// <summary>A recorded file: the Python version it came from, and the run as the comparison takes it.</summary>
+    public static (string Version, string Backend, string TraceFile, CpythonRun Run) Read(string path)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var steps = root["steps"]!.AsArray().Select(s => new CpythonStep(
+            (int)s!["step"]!, (string)s["outcome"]!, (string?)s["signal"], s["observation"] as JsonObject,
+            s["unavailable"]!.AsObject().ToDictionary(p => p.Key, p => (string)p.Value!))).ToList();
+        var x = root["exit"]!;
+        var exit = new CpythonExit((string)x["outcome"]!, (string?)x["signal"], (int)x["exit_code"]!, (string?)x["during"], "");
+        return ((string)root["python"]!, (string)root["backend"]!, (string)root["trace"]!, new CpythonRun(null, steps, exit));
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using Verify.Checker;
+using Verify.Checker.Conformance;
+using Xunit;
+
+namespace Verify.Tests.Conformance;
+
+/// <summary>
+/// verify conform against every installed CPython it finds (3.10-3.13), on the recorded suites' traces. Each trace runs
+/// twice, because crashes can be nondeterministic; a version that is not installed (or gcc missing) skips with the reason.
+/// </summary>
+public class LiveConformanceTests
+{
+    private static string Folder => Path.Combine(AppContext.BaseDirectory, "specs", "conformance");
+
+    public static TheoryData<string, string> Targets() => new()
+    {
+        { "3.10", "probe" }, { "3.11", "probe" }, { "3.12", "probe" }, { "3.13", "probe" },
+        { "3.12", "stdlib" }, { "3.13", "stdlib" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Targets))]
+    public void Cpython_agrees_with_the_model_on_the_conformance_traces(string version, string backend)
+    {
+        PythonTarget target;
+        try
+        {
+            target = PythonTarget.Resolve(version);
+            if (backend == "probe") target.BuildProbe();
+        }
+        catch (Exception e) when (e.GetType().Name == "InputException")
+        {
+            Assert.Skip($"CPython {version} is not usable here: {e.Message}");
+            return;
+        }
+        var r = Checker.CliRunner.Run("conform", "--python", target.Executable, "--backend", backend, "--runs", "2", "--json", Folder);
+        Assert.True(r.Code is 0 or 1, r.Err);
+        var report = JsonNode.Parse(r.Out)!;
+        foreach (var t in report["traces"]!.AsArray())
+        {
+            var name = Path.GetFileNameWithoutExtension((string)t!["trace"]!);
+            var status = (string)t["status"]!;
+            var known = RecordedSuiteTests.Known.Keys.Any(k => k.StartsWith($"{name}.cpython-{target.Version}.{backend}."));
+            if (status == "skipped")
+            {
+                // Only traces about isolated interpreters or clear_extension are skipped, and only before 3.12.
+                Assert.True(string.CompareOrdinal(target.Version, "3.12") < 0, $"{name}: skipped on {target.Version}: {t["reason"]}");
+                continue;
+            }
+            Assert.True(status == (known ? "disagree" : "agree"), $"{name} on {target.Version} ({backend}): {status}\n{t["divergence"]?.ToJsonString()}");
+        }
+    }
+
+    [Fact]
+    public void A_python_that_does_not_exist_is_bad_input_with_one_line()
+    {
+        var r = Checker.CliRunner.Run("conform", "--python", "0.1", Folder);
+        Assert.Equal(ExitCodes.BadInput, r.Code);
+        var line = Assert.Single(r.Err.Trim().Split('\n'));
+        Assert.Contains("--python 0.1", line);
+        Assert.Contains("pyenv install", line);
+    }
+}
