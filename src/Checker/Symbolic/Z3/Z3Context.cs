@@ -1,0 +1,172 @@
+using System.Runtime.InteropServices;
+using static Verify.Checker.Symbolic.Z3.Z3Native;
+
+namespace Verify.Checker.Symbolic.Z3;
+
+/// <summary>A Z3 error: the API was misused (a sort mismatch, a bad argument). A bug in Verify's encoding, not bad input.</summary>
+public sealed class Z3Exception(string message) : Exception(message);
+
+/// <summary>A term (an AST) of one <see cref="Z3Context"/>; valid until that context is disposed.</summary>
+public readonly record struct Term(IntPtr Handle);
+
+/// <summary>A sort of one <see cref="Z3Context"/>.</summary>
+public readonly record struct Sort(IntPtr Handle);
+
+/// <summary>
+/// A Z3 context with reference-counted handles (<c>Z3_mk_context_rc</c>), owning every term, sort, solver and model
+/// made through it. Ownership is an arena: each handle is incremented exactly once when it is made and decremented
+/// exactly once when the context is disposed, in reverse order, before the context itself is deleted. So nothing
+/// leaks and nothing is freed twice, whatever the caller does with the handles, and there are no finalizers racing
+/// the context's deletion. A query builds its terms, solves, reads the model and disposes the context; memory grows
+/// with the terms of one query only. Not thread-safe (neither is a Z3 context).
+/// </summary>
+public sealed class Z3Context : IDisposable
+{
+    private IntPtr ctx;
+    private readonly List<IntPtr> asts = [];
+    private readonly List<IntPtr> solvers = [];
+    private readonly List<IntPtr> models = [];
+    private readonly Dictionary<uint, Sort> bitVectorSorts = [];
+    private Sort? boolSort;
+
+    /// <summary>Creates a context; throws an input error naming the package when libz3 is not installed.</summary>
+    public Z3Context()
+    {
+        Z3Library.EnsureAvailable();
+        var cfg = Z3_mk_config();
+        try
+        {
+            Z3_set_param_value(cfg, "model", "true");
+            ctx = Z3_mk_context_rc(cfg);
+        }
+        finally
+        {
+            Z3_del_config(cfg);
+        }
+        // Without a handler Z3 only records the error code (the default handler would end the process).
+        Z3_set_error_handler(ctx, IntPtr.Zero);
+    }
+
+    internal IntPtr Handle => ctx != IntPtr.Zero ? ctx : throw new ObjectDisposedException(nameof(Z3Context));
+
+    /// <summary>Throws if the last call set Z3's error code.</summary>
+    internal void Check(string what)
+    {
+        var code = Z3_get_error_code(Handle);
+        if (code == 0) return;
+        var message = Marshal.PtrToStringUTF8(Z3_get_error_msg(ctx, code)) ?? $"error {code}";
+        throw new Z3Exception($"Z3 refused {what}: {message}");
+    }
+
+    private Term Own(IntPtr ast, string what)
+    {
+        Check(what);
+        if (ast == IntPtr.Zero) throw new Z3Exception($"Z3 returned no term for {what}");
+        Z3_inc_ref(ctx, ast);
+        asts.Add(ast);
+        return new Term(ast);
+    }
+
+    public Sort Bool => boolSort ??= OwnSort(Z3_mk_bool_sort(Handle), "the Bool sort");
+
+    /// <summary>The sort of bit-vectors of <paramref name="width"/> bits.</summary>
+    public Sort BitVector(uint width)
+    {
+        if (bitVectorSorts.TryGetValue(width, out var s)) return s;
+        return bitVectorSorts[width] = OwnSort(Z3_mk_bv_sort(Handle, width), $"a bit-vector sort of width {width}");
+    }
+
+    private Sort OwnSort(IntPtr sort, string what)
+    {
+        Own(Z3_sort_to_ast(Handle, sort), what);
+        return new Sort(sort);
+    }
+
+    /// <summary>An uninterpreted constant (a variable of the query).</summary>
+    public Term Const(string name, Sort sort) => Own(Z3_mk_const(Handle, Z3_mk_string_symbol(Handle, name), sort.Handle), $"the constant {name}");
+
+    public Term Num(ulong value, Sort sort) => Own(Z3_mk_unsigned_int64(Handle, value, sort.Handle), $"the numeral {value}");
+
+    public Term True => Own(Z3_mk_true(Handle), "true");
+    public Term False => Own(Z3_mk_false(Handle), "false");
+    public Term Of(bool b) => b ? True : False;
+
+    public Term Eq(Term a, Term b) => Own(Z3_mk_eq(Handle, a.Handle, b.Handle), "=");
+    public Term Not(Term a) => Own(Z3_mk_not(Handle, a.Handle), "not");
+    public Term Implies(Term a, Term b) => Own(Z3_mk_implies(Handle, a.Handle, b.Handle), "=>");
+    public Term Ite(Term c, Term t, Term e) => Own(Z3_mk_ite(Handle, c.Handle, t.Handle, e.Handle), "ite");
+
+    /// <summary>Conjunction; the empty conjunction is true.</summary>
+    public Term And(params IReadOnlyList<Term> terms) => terms.Count switch
+    {
+        0 => True,
+        1 => terms[0],
+        _ => Own(Z3_mk_and(Handle, (uint)terms.Count, Handles(terms)), "and"),
+    };
+
+    /// <summary>Disjunction; the empty disjunction is false.</summary>
+    public Term Or(params IReadOnlyList<Term> terms) => terms.Count switch
+    {
+        0 => False,
+        1 => terms[0],
+        _ => Own(Z3_mk_or(Handle, (uint)terms.Count, Handles(terms)), "or"),
+    };
+
+    public Term Distinct(params IReadOnlyList<Term> terms) =>
+        terms.Count < 2 ? True : Own(Z3_mk_distinct(Handle, (uint)terms.Count, Handles(terms)), "distinct");
+
+    public Term BvAdd(Term a, Term b) => Own(Z3_mk_bvadd(Handle, a.Handle, b.Handle), "bvadd");
+    public Term BvSub(Term a, Term b) => Own(Z3_mk_bvsub(Handle, a.Handle, b.Handle), "bvsub");
+    public Term BvUle(Term a, Term b) => Own(Z3_mk_bvule(Handle, a.Handle, b.Handle), "bvule");
+    public Term BvUlt(Term a, Term b) => Own(Z3_mk_bvult(Handle, a.Handle, b.Handle), "bvult");
+
+    public string ToString(Term t) => Marshal.PtrToStringUTF8(Z3_ast_to_string(Handle, t.Handle)) ?? "";
+
+    private static IntPtr[] Handles(IReadOnlyList<Term> terms)
+    {
+        var a = new IntPtr[terms.Count];
+        for (var k = 0; k < a.Length; k++) a[k] = terms[k].Handle;
+        return a;
+    }
+
+    public Z3Solver Solver()
+    {
+        var s = Z3_mk_solver(Handle);
+        Check("a new solver");
+        Z3_solver_inc_ref(ctx, s);
+        solvers.Add(s);
+        return new Z3Solver(this, s);
+    }
+
+    internal IntPtr OwnModel(IntPtr m)
+    {
+        Check("the model");
+        Z3_model_inc_ref(ctx, m);
+        models.Add(m);
+        return m;
+    }
+
+    internal Term OwnTerm(IntPtr ast, string what) => Own(ast, what);
+
+    /// <summary>Asks a running check to stop (from another thread); the check then returns unknown.</summary>
+    public void Interrupt()
+    {
+        if (ctx != IntPtr.Zero) Z3_interrupt(ctx);
+    }
+
+    /// <summary>Handles made by this context, still owned (for tests of the bookkeeping).</summary>
+    public int Owned => asts.Count + solvers.Count + models.Count;
+
+    public void Dispose()
+    {
+        if (ctx == IntPtr.Zero) return;
+        for (var k = models.Count - 1; k >= 0; k--) Z3_model_dec_ref(ctx, models[k]);
+        for (var k = solvers.Count - 1; k >= 0; k--) Z3_solver_dec_ref(ctx, solvers[k]);
+        for (var k = asts.Count - 1; k >= 0; k--) Z3_dec_ref(ctx, asts[k]);
+        models.Clear();
+        solvers.Clear();
+        asts.Clear();
+        Z3_del_context(ctx);
+        ctx = IntPtr.Zero;
+    }
+}
