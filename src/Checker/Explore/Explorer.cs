@@ -79,6 +79,8 @@ internal sealed class Search(Configuration config, ExploreOptions options)
     {
         public readonly CanonicalForm Form = new(config.Catalogue, config.SlotKinds, symmetry);
         public readonly int[] Perm = new int[config.Slots + 1];
+        /// <summary>The events of the step being judged: one list, reused for every step the worker takes.</summary>
+        public readonly List<Event> Events = new(64);
     }
 
     public ExploreResult Run()
@@ -182,9 +184,11 @@ internal sealed class Search(Configuration config, ExploreOptions options)
         var cat = config.Catalogue;
 
         // State properties are judged once per distinct state, when it is expanded; the initial state gets every property.
-        var here = depth == 0 ? Step.Initial(s, cat) : new Step(null, null, s, [], cat);
+        // A step is built only for a property that still needs judging (none has a shorter finding yet).
+        Step? here = null;
         for (var p = 0; p < properties.Count; p++)
-            if ((depth == 0 || properties[p].Scope == PropertyScope.State) && !book.HasShorterThan(p, depth) && properties[p].Check(here) is not null)
+            if ((depth == 0 || properties[p].Scope == PropertyScope.State) && !book.HasShorterThan(p, depth) &&
+                properties[p].Check(here ??= depth == 0 ? Step.Initial(s, cat) : new Step(null, null, s, [], cat)) is not null)
                 Found(p, depth, ((long)pos << 16) | StateKey, id, null);
 
         if (!s.IsRunning) return 0;
@@ -194,14 +198,16 @@ internal sealed class Search(Configuration config, ExploreOptions options)
             var action = alphabet[a];
             if (!config.Semantics.IsEnabled(s, action, cat)) continue; // alphabet actions already fit their slots
             if (!expand) { Volatile.Write(ref anySuccessor, 1); return made; }
-            var t = config.Step(s, action);
+            // The same next state and events as config.Step, without the outcome; the events are valid until the next step.
+            var after = config.Semantics.Successor(s, action, cat, w.Events);
             made++;
-            var step = Step.Of(s, t, cat);
+            Step? step = null;
             for (var p = 0; p < properties.Count; p++)
-                if (properties[p].Scope == PropertyScope.Transition && !book.HasShorterThan(p, depth + 1) && properties[p].Check(step) is not null)
+                if (properties[p].Scope == PropertyScope.Transition && !book.HasShorterThan(p, depth + 1) &&
+                    properties[p].Check(step ??= new Step(s, action, after, w.Events, cat)) is not null)
                     Found(p, depth + 1, ((long)pos << 16) | (long)a, id, a);
 
-            var bytes = w.Form.Encode(t.State, w.Perm, out var orbit);
+            var bytes = w.Form.Encode(after, w.Perm, out var orbit);
             var fp = Fingerprint.Of(bytes);
             if (visited.Contains(fp, bytes)) continue;
             var offset = output.Append(bytes);

@@ -47,8 +47,6 @@ public sealed class Machine
     private bool heapChanged, globalsChanged;
 
     public IReadOnlyList<Event> Events => events;
-    /// <summary>The events as a list the caller takes over (the machine is done with once its transition is built).</summary>
-    internal List<Event> EventList => events;
 
     public Machine(Catalogue catalogue, State state, int current = Interp.Main)
     {
@@ -57,14 +55,14 @@ public sealed class Machine
     }
 
     /// <summary>Loads <paramref name="state"/> into this workspace, reusing its arrays where they are large enough.</summary>
-    private void Reset(State state, int current)
+    private void Reset(State state, int current, List<Event>? eventList = null)
     {
         source = state;
         (heapChanged, globalsChanged) = (false, false);
         Phase = state.Phase;
         IndexCounter = state.IndexCounter;
         Current = current;
-        events = new List<Event>(16);
+        events = eventList ?? new List<Event>(16);
         rootsWalked = false;
         if (interps.Length != state.Interps.Count) interps = new InterpSlot[state.Interps.Count];
         for (var k = 0; k < interps.Length; k++)
@@ -107,18 +105,26 @@ public sealed class Machine
     // One spare workspace per thread: a transition borrows it and gives it back when its state is built.
     [ThreadStatic] private static Machine? spare;
 
-    /// <summary>A workspace for one transition from <paramref name="state"/>; give it back with <see cref="Return"/> when done.</summary>
-    internal static Machine Rent(Catalogue catalogue, State state)
+    /// <summary>
+    /// A workspace for one transition from <paramref name="state"/>, recording its events into <paramref name="eventList"/>
+    /// (empty); give it back with <see cref="Return"/> when done.
+    /// </summary>
+    internal static Machine Rent(Catalogue catalogue, State state, List<Event> eventList)
     {
         var m = spare;
-        if (m is null) return new Machine(catalogue, state);
+        if (m is null)
+        {
+            m = new Machine(catalogue, state);
+            m.events = eventList;
+            return m;
+        }
         spare = null;
         m.Catalogue = catalogue;
-        m.Reset(state, Interp.Main);
+        m.Reset(state, Interp.Main, eventList);
         return m;
     }
 
-    /// <summary>Gives the workspace back for the thread's next transition; its event list now belongs to the caller.</summary>
+    /// <summary>Gives the workspace back for the thread's next transition; its event list stays the caller's.</summary>
     internal void Return()
     {
         events = null!;
