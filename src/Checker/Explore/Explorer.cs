@@ -192,6 +192,11 @@ internal sealed class Search(Configuration config, ExploreOptions options)
                 Found(p, depth, ((long)pos << 16) | StateKey, id, null);
 
         if (!s.IsRunning) return 0;
+        // Whether some transition property may still be judged at this depth: if none can (each has a shorter finding,
+        // which stays so), no property reads the steps' events and the steps leave out increfs and decrefs.
+        var judging = false;
+        for (var p = 0; p < properties.Count; p++)
+            judging |= properties[p].Scope == PropertyScope.Transition && !book.HasShorterThan(p, depth + 1);
         var made = 0;
         for (var a = 0; a < alphabet.Count; a++)
         {
@@ -199,10 +204,10 @@ internal sealed class Search(Configuration config, ExploreOptions options)
             if (!config.Semantics.IsEnabled(s, action, cat)) continue; // alphabet actions already fit their slots
             if (!expand) { Volatile.Write(ref anySuccessor, 1); return made; }
             // The same next state and events as config.Step, without the outcome; the events are valid until the next step.
-            var after = config.Semantics.Successor(s, action, cat, w.Events);
+            var after = config.Semantics.Successor(s, action, cat, w.Events, refCountEvents: judging);
             made++;
             Step? step = null;
-            for (var p = 0; p < properties.Count; p++)
+            for (var p = 0; judging && p < properties.Count; p++)
                 if (properties[p].Scope == PropertyScope.Transition && !book.HasShorterThan(p, depth + 1) &&
                     properties[p].Check(step ??= new Step(s, action, after, w.Events, cat)) is not null)
                     Found(p, depth + 1, ((long)pos << 16) | (long)a, id, a);

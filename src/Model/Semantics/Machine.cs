@@ -45,6 +45,9 @@ public sealed class Machine
     // Whether an object (or a C global) may have been written since the machine was loaded: if not, and the
     // numbering is the source's, the source's heap (globals) is the result.
     private bool heapChanged, globalsChanged;
+    // Whether increfs and decrefs are recorded as events (frees always are): a search whose properties are all settled
+    // reads no event but the hazards', which are frees and interpreter ends, and they are most of a step's events.
+    private bool refCountEvents = true;
 
     public IReadOnlyList<Event> Events => events;
 
@@ -109,18 +112,22 @@ public sealed class Machine
     /// A workspace for one transition from <paramref name="state"/>, recording its events into <paramref name="eventList"/>
     /// (empty); give it back with <see cref="Return"/> when done.
     /// </summary>
-    internal static Machine Rent(Catalogue catalogue, State state, List<Event> eventList)
+    /// <param name="refCountEvents">false: increfs and decrefs are not recorded (frees and every other event are)</param>
+    internal static Machine Rent(Catalogue catalogue, State state, List<Event> eventList, bool refCountEvents = true)
     {
         var m = spare;
         if (m is null)
         {
             m = new Machine(catalogue, state);
             m.events = eventList;
-            return m;
         }
-        spare = null;
-        m.Catalogue = catalogue;
-        m.Reset(state, Interp.Main, eventList);
+        else
+        {
+            spare = null;
+            m.Catalogue = catalogue;
+            m.Reset(state, Interp.Main, eventList);
+        }
+        m.refCountEvents = refCountEvents;
         return m;
     }
 
@@ -129,6 +136,7 @@ public sealed class Machine
     {
         events = null!;
         source = null!;
+        refCountEvents = true;
         spare = this;
     }
 
@@ -189,7 +197,7 @@ public sealed class Machine
         Alive(id);
         ref var slot = ref heap[id.Value];
         var o = slot;
-        Emit(new RefEvent(RefOp.Incref, Current, DomainOf(Current), id, o));
+        if (refCountEvents) Emit(new RefEvent(RefOp.Incref, Current, DomainOf(Current), id, o));
         slot = o with { RefCount = (short)(o.RefCount + 1) };
         heapChanged = true;
     }
@@ -201,7 +209,7 @@ public sealed class Machine
         Alive(id);
         ref var slot = ref heap[id.Value];
         var o = slot;
-        Emit(new RefEvent(RefOp.Decref, Current, DomainOf(Current), id, o));
+        if (refCountEvents) Emit(new RefEvent(RefOp.Decref, Current, DomainOf(Current), id, o));
         o = o with { RefCount = (short)(o.RefCount - 1) };
         slot = o;
         heapChanged = true;

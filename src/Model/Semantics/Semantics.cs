@@ -256,7 +256,7 @@ public abstract class Semantics
     {
         if (!IsEnabled(s, action, cat)) throw new ArgumentException(WhyDisabled(s, action, cat), nameof(action));
         var events = new List<Event>(16); // the transition's own list
-        var after = Run(s, action, cat, events, out var error, out var crash);
+        var after = Run(s, action, cat, events, refCountEvents: true, out var error, out var crash);
         var outcome = crash is { } c ? Outcome.Crashed(c.Kind, Hazards.Describe(c.Hazard, cat))
             : error is not null ? Outcome.Error(error)
             : Outcome.Ok;
@@ -268,17 +268,20 @@ public abstract class Semantics
     /// events, without the <see cref="Outcome"/> (whose crash text costs more than many steps) and into
     /// <paramref name="events"/>, a list the caller reuses (it is cleared first; it is valid until the caller's next
     /// step). <paramref name="action"/> must be enabled in <paramref name="s"/>: unlike <see cref="Apply"/>, nothing checks it.
+    /// With <paramref name="refCountEvents"/> false, increfs and decrefs are left out of the events (frees and every
+    /// other event stay, so crashes are found as before), for a caller that reads no event.
     /// </summary>
-    public State Successor(State s, Action action, Catalogue cat, List<Event> events)
+    public State Successor(State s, Action action, Catalogue cat, List<Event> events, bool refCountEvents = true)
     {
         events.Clear();
-        return Run(s, action, cat, events, out _, out _);
+        return Run(s, action, cat, events, refCountEvents, out _, out _);
     }
 
     /// <summary>One transition, its events into <paramref name="events"/>: the next state, and the ImportError or the crash, if any.</summary>
-    private State Run(State s, Action action, Catalogue cat, List<Event> events, out string? error, out (Hazard Hazard, CrashKind Kind)? crash)
+    private State Run(State s, Action action, Catalogue cat, List<Event> events, bool refCountEvents,
+        out string? error, out (Hazard Hazard, CrashKind Kind)? crash)
     {
-        var m = Machine.Rent(cat, s, events);
+        var m = Machine.Rent(cat, s, events, refCountEvents);
         error = null;
         try
         {
