@@ -363,16 +363,14 @@ public sealed class CanonicalForm
         objMap.AsSpan(0, n).Fill(-1);
         objCount = 0;
 
-        foreach (var d in s.Defs.AsSpan()) Root(heap, d.MCopy);
-        foreach (var c in s.Cache.AsSpan()) Root(heap, c.Copied);
-        for (var p = 0; p < interpCount; p++)
+        if (s.RootWalked >= 0 && s.RootWalked <= n && IsIdentity(perm))
         {
-            var i = interps[perm[p]];
-            foreach (var m in i.SysModules.AsSpan()) Root(heap, m);
-            foreach (var m in i.ModulesByIndex.AsSpan()) Root(heap, m);
-            Root(heap, i.SysDictCopy);
-            Root(heap, i.BuiltinsCopy);
+            // The state's own numbering is this walk's (the machine numbered it so): object k is the k-th one reached.
+            for (var x = 0; x < s.RootWalked; x++) objMap[x] = objOrder[x] = x;
+            objCount = s.RootWalked;
         }
+        else
+            WalkFromRoots(s, heap, perm);
         if (objCount == n) return;
 
         // Leaked objects (unreachable, never collected): numbered by what they are, not by when they were made.
@@ -386,6 +384,28 @@ public sealed class CanonicalForm
             objOrder[at] = x;
         }
         for (var k = restStart; k < objCount; k++) objMap[objOrder[k]] = k;
+    }
+
+    private static bool IsIdentity(int[] perm)
+    {
+        for (var p = 0; p < perm.Length; p++)
+            if (perm[p] != p) return false;
+        return true;
+    }
+
+    private void WalkFromRoots(State s, ReadOnlySpan<HeapObject> heap, int[] perm)
+    {
+        var interps = s.Interps.AsSpan();
+        foreach (var d in s.Defs.AsSpan()) Root(heap, d.MCopy);
+        foreach (var c in s.Cache.AsSpan()) Root(heap, c.Copied);
+        for (var p = 0; p < interpCount; p++)
+        {
+            var i = interps[perm[p]];
+            foreach (var m in i.SysModules.AsSpan()) Root(heap, m);
+            foreach (var m in i.ModulesByIndex.AsSpan()) Root(heap, m);
+            Root(heap, i.SysDictCopy);
+            Root(heap, i.BuiltinsCopy);
+        }
     }
 
     /// <summary>The order of leaked objects: kind, owner and domain (in the chosen slot order), refcount, def, module, then index.</summary>

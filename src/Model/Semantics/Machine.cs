@@ -736,6 +736,7 @@ public sealed class Machine
     private State Build()
     {
         rootsWalked = false;
+        var reached = numberedCount; // the walk from the roots numbered these first; the unreachable rest follows
         for (var i = 0; i < heapCount; i++)
             if (!freed[i] && map[i] < 0) Visit(new ObjId(i)); // a numbered, live object: Visit would return at once
         if (!firstFreed.IsNone) throw new ModelInvariantException($"a live reference points at freed object {firstFreed}");
@@ -793,7 +794,7 @@ public sealed class Machine
             Keep(source.Cache, cacheOut.AsSpan(0, cache.Length)),
             globalsChanged ? ValueArray.Own((CGlobals[])globals.Clone()) : source.Globals,
             IndexCounter,
-            newHeap);
+            newHeap) { RootWalked = reached };
     }
 
     /// <summary>The first <paramref name="count"/> references of <paramref name="refs"/>, renumbered: <paramref name="before"/> itself if equal to it.</summary>
