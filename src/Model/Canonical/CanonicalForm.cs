@@ -273,76 +273,99 @@ public sealed class CanonicalForm
 
     private void EncodeWith(State s, int[] perm)
     {
+        var inv = this.inv;
         for (var p = 0; p < interpCount; p++) inv[perm[p]] = p;
         NumberObjects(s, perm);
         var need = MaxLength(s);
         if (buffer.Length < need) buffer = new byte[Math.Max(need, buffer.Length * 2)];
-        length = 0;
+        // The writer keeps its position and the object numbering in locals (registers), not in this object's fields.
+        var w = new Writer(buffer.AsSpan(0, need), objMap);
 
-        PutByte((byte)s.Phase);
-        PutShort(indexRanks);
+        w.Byte((byte)s.Phase);
+        w.Short(indexRanks);
         foreach (var d in s.Defs.AsSpan())
         {
-            PutShort(Index(d.MIndex));
-            PutByte(d.MInit ? (byte)1 : (byte)0);
-            PutRef(d.MCopy);
+            w.Short(Index(d.MIndex));
+            w.Byte(d.MInit ? (byte)1 : (byte)0);
+            w.Ref(d.MCopy);
         }
         foreach (var c in s.Cache.AsSpan())
         {
-            PutByte(c.Present ? (byte)1 : (byte)0);
-            PutShort(Index(c.MIndex));
-            PutByte(c.MInit ? (byte)1 : (byte)0);
-            PutRef(c.Copied);
-            PutByte((byte)(c.CopiedOwner < 0 ? 0 : inv[c.CopiedOwner] + 1));
+            w.Byte(c.Present ? (byte)1 : (byte)0);
+            w.Short(Index(c.MIndex));
+            w.Byte(c.MInit ? (byte)1 : (byte)0);
+            w.Ref(c.Copied);
+            w.Byte((byte)(c.CopiedOwner < 0 ? 0 : inv[c.CopiedOwner] + 1));
         }
         var globals = s.Globals.AsSpan();
         for (var g = 0; g < globals.Length; g++)
         {
-            PutShort(initCountAbstract[g]);
-            PutByte(globals[g].Loaded ? (byte)1 : (byte)0);
+            w.Short(initCountAbstract[g]);
+            w.Byte(globals[g].Loaded ? (byte)1 : (byte)0);
         }
         var interps = s.Interps.AsSpan();
         for (var p = 0; p < interpCount; p++)
         {
             var old = perm[p];
             var i = interps[old];
-            PutByte((byte)i.Status);
+            w.Byte((byte)i.Status);
             if (i.Status == InterpStatus.NotCreated) continue;
-            PutByte((byte)i.Kind);
-            PutByte((byte)bornRank[old]);
-            foreach (var m in i.SysModules.AsSpan()) PutRef(m);
+            w.Byte((byte)i.Kind);
+            w.Byte((byte)bornRank[old]);
+            foreach (var m in i.SysModules.AsSpan()) w.Ref(m);
             var mbi = i.ModulesByIndex.AsSpan();
             var top = 0;
             for (var x = 1; x < mbi.Length; x++) if (!mbi[x].IsNone) top = Index(x);
-            PutShort(top);
+            w.Short(top);
             var at = 1;
             for (var x = 1; x < mbi.Length; x++)
             {
                 if (mbi[x].IsNone) continue;
-                for (var r = Index(x); at < r; at++) PutRef(ObjId.None);
-                PutRef(mbi[x]);
+                for (var r = Index(x); at < r; at++) w.Ref(ObjId.None);
+                w.Ref(mbi[x]);
                 at++;
             }
-            PutRef(i.SysDictCopy);
-            PutRef(i.BuiltinsCopy);
+            w.Ref(i.SysDictCopy);
+            w.Ref(i.BuiltinsCopy);
         }
-        PutShort(objCount);
+        w.Short(objCount);
         var heap = s.Heap.AsSpan();
-        for (var k = 0; k < objCount; k++)
+        var order = objOrder.AsSpan(0, objCount);
+        foreach (var x in order)
         {
-            ref readonly var o = ref heap[objOrder[k]];
-            PutByte((byte)o.Kind);
-            PutByte((byte)inv[o.Owner]);
-            PutByte((byte)inv[o.Domain]);
-            PutShort(o.RefCount);
-            PutByte((byte)(o.Def + 1));
-            PutByte((byte)(o.Module + 1));
-            PutRef(o.Dict);
-            PutRef(o.Self);
-            PutRef(o.Obj);
-            PutRef(o.Error);
-            PutRef(o.Fn);
+            ref readonly var o = ref heap[x];
+            w.Byte((byte)o.Kind);
+            w.Byte((byte)inv[o.Owner]);
+            w.Byte((byte)inv[o.Domain]);
+            w.Short(o.RefCount);
+            w.Byte((byte)(o.Def + 1));
+            w.Byte((byte)(o.Module + 1));
+            w.Ref(o.Dict);
+            w.Ref(o.Self);
+            w.Ref(o.Obj);
+            w.Ref(o.Error);
+            w.Ref(o.Fn);
         }
+        length = w.Length;
+    }
+
+    /// <summary>Writes an encoding into a buffer <see cref="EncodeWith"/> sized for the whole of it (<see cref="MaxLength"/>).</summary>
+    private ref struct Writer(Span<byte> buffer, int[] objMap)
+    {
+        private readonly Span<byte> buffer = buffer;
+        private readonly ReadOnlySpan<int> objMap = objMap;
+        public int Length { get; private set; }
+
+        public void Byte(byte b) => buffer[Length++] = b;
+
+        public void Short(int v)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(buffer.Slice(Length, 2), (ushort)v);
+            Length += 2;
+        }
+
+        /// <summary>An object reference as its canonical number + 2 (0: the immortal constant, 1: NULL).</summary>
+        public void Ref(ObjId r) => Short(r.IsObject ? objMap[r.Value] + 2 : r.IsConstant ? 0 : 1);
     }
 
     /// <summary>Numbers objects by the walk from the roots in the permuted slot order, then the unreachable rest by content.</summary>
@@ -499,16 +522,4 @@ public sealed class CanonicalForm
         return new State(phase, ValueArray.Own(interps), ValueArray.Own(defs), ValueArray.Own(cache),
             ValueArray.Own(globals), indexCounter, ValueArray.Own(heap));
     }
-
-    // The writers: EncodeWith made room for the whole encoding first.
-    private void PutByte(byte b) => buffer[length++] = b;
-
-    private void PutShort(int v)
-    {
-        BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(length, 2), (ushort)v);
-        length += 2;
-    }
-
-    /// <summary>An object reference as its canonical number + 2 (0: the immortal constant, 1: NULL).</summary>
-    private void PutRef(ObjId r) => PutShort(r.IsObject ? objMap[r.Value] + 2 : r.IsConstant ? 0 : 1);
 }
