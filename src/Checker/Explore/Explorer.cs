@@ -223,8 +223,9 @@ internal sealed class Search(Configuration config, ExploreOptions options)
             var action = alphabet[a];
             if (!config.Semantics.IsEnabled(s, action, cat)) continue; // alphabet actions already fit their slots
             if (!expand) { Volatile.Write(ref anySuccessor, 1); return made; }
-            // The same next state and events as config.Step, without the outcome; the events are valid until the next step.
-            var after = config.Semantics.Successor(s, action, cat, w.Events, refCountEvents: judging);
+            // The same next state and events as config.Step, without the outcome. Both are read only until the next
+            // step (the properties, then the encoding, which is what is kept), so the state may use the machine's arrays.
+            var after = config.Semantics.Successor(s, action, cat, w.Events, refCountEvents: judging, transient: true);
             made++;
             Step? step = null;
             for (var p = 0; judging && p < properties.Count; p++)

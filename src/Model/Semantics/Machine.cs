@@ -48,6 +48,9 @@ public sealed class Machine
     // Whether increfs and decrefs are recorded as events (frees always are): a search whose properties are all settled
     // reads no event but the hazards', which are frees and interpreter ends, and they are most of a step's events.
     private bool refCountEvents = true;
+    // Whether the state Freeze builds is transient: read only until this thread's next transition, so its tables may
+    // be arrays the machine reuses (a search that encodes each successor at once allocates no table per step).
+    private bool transient;
 
     public IReadOnlyList<Event> Events => events;
 
@@ -113,7 +116,8 @@ public sealed class Machine
     /// (empty); give it back with <see cref="Return"/> when done.
     /// </summary>
     /// <param name="refCountEvents">false: increfs and decrefs are not recorded (frees and every other event are)</param>
-    internal static Machine Rent(Catalogue catalogue, State state, List<Event> eventList, bool refCountEvents = true)
+    /// <param name="transient">true: the state the transition builds is read only until this thread's next transition</param>
+    internal static Machine Rent(Catalogue catalogue, State state, List<Event> eventList, bool refCountEvents = true, bool transient = false)
     {
         var m = spare;
         if (m is null)
@@ -128,6 +132,7 @@ public sealed class Machine
             m.Reset(state, Interp.Main, eventList);
         }
         m.refCountEvents = refCountEvents;
+        m.transient = transient;
         return m;
     }
 
@@ -137,6 +142,7 @@ public sealed class Machine
         events = null!;
         source = null!;
         refCountEvents = true;
+        transient = false;
         spare = this;
     }
 
@@ -736,6 +742,7 @@ public sealed class Machine
     private State Build()
     {
         rootsWalked = false;
+        if (transient) ResetScratch();
         var reached = numberedCount; // the walk from the roots numbered these first; the unreachable rest follows
         for (var i = 0; i < heapCount; i++)
             if (!freed[i] && map[i] < 0) Visit(new ObjId(i)); // a numbered, live object: Visit would return at once
@@ -745,7 +752,7 @@ public sealed class Machine
         if (!heapChanged && Unnumbered()) newHeap = source.Heap; // the same objects, the same numbers
         else
         {
-            var built = new HeapObject[numberedCount];
+            var built = NewArray(heapScratch, numberedCount);
             for (var k = 0; k < numberedCount; k++)
             {
                 ref readonly var o = ref heap[numbered[k]];
@@ -755,7 +762,7 @@ public sealed class Machine
         }
 
         var sourceInterps = source.Interps.AsSpan();
-        var newInterps = sourceInterps.Length == interps.Length ? null : new InterpState[interps.Length];
+        var newInterps = sourceInterps.Length == interps.Length ? null : NewArray(interpScratch, interps.Length);
         for (var k = 0; k < interps.Length; k++)
         {
             var i = interps[k];
@@ -778,7 +785,7 @@ public sealed class Machine
             }
             if (newInterps is null && !ReferenceEquals(after, before))
             {
-                newInterps = new InterpState[interps.Length];
+                newInterps = NewArray(interpScratch, interps.Length);
                 sourceInterps[..k].CopyTo(newInterps);
             }
             if (newInterps is not null) newInterps[k] = after;
@@ -790,9 +797,9 @@ public sealed class Machine
         for (var c = 0; c < cache.Length; c++) cacheOut[c] = cache[c] with { Copied = M(cache[c].Copied) };
         return new State(Phase,
             newInterps is null ? source.Interps : ValueArray.Own(newInterps),
-            Keep(source.Defs, defsOut.AsSpan(0, defs.Length)),
-            Keep(source.Cache, cacheOut.AsSpan(0, cache.Length)),
-            globalsChanged ? ValueArray.Own((CGlobals[])globals.Clone()) : source.Globals,
+            Keep(source.Defs, defsOut.AsSpan(0, defs.Length), defScratch),
+            Keep(source.Cache, cacheOut.AsSpan(0, cache.Length), cacheScratch),
+            globalsChanged ? Own(globals, globalsScratch) : source.Globals,
             IndexCounter,
             newHeap) { RootWalked = reached };
     }
@@ -809,19 +816,71 @@ public sealed class Machine
             var old = b.AsSpan();
             while (k < count && M(refs[k]) == old[k]) k++;
             if (k == count) return b;
-            built = new ObjId[count];
+            built = NewArray(refScratch, count);
             old[..k].CopyTo(built);
         }
-        else built = new ObjId[count];
+        else built = NewArray(refScratch, count);
         for (; k < count; k++) built[k] = M(refs[k]);
         return ValueArray.Own(built);
     }
 
     /// <summary><paramref name="before"/> if <paramref name="built"/> has the same contents (states share unchanged tables), else a copy of it.</summary>
-    private static ValueArray<T> Keep<T>(ValueArray<T> before, ReadOnlySpan<T> built) where T : IEquatable<T> =>
-        before.AsSpan().SequenceEqual(built) ? before : Own(built);
+    private ValueArray<T> Keep<T>(ValueArray<T> before, ReadOnlySpan<T> built, Scratch<T> scratch) where T : IEquatable<T> =>
+        before.AsSpan().SequenceEqual(built) ? before : Own(built, scratch);
 
-    private static ValueArray<T> Own<T>(ReadOnlySpan<T> built) => ValueArray.Own(built.Length == 0 ? [] : built.ToArray());
+    private ValueArray<T> Own<T>(ReadOnlySpan<T> built, Scratch<T> scratch)
+    {
+        if (built.Length == 0) return ValueArray.Own<T>([]);
+        var copy = NewArray(scratch, built.Length);
+        built.CopyTo(copy);
+        return ValueArray.Own(copy);
+    }
+
+    /// <summary>A table for the state being built: new, or for a transient state one of the machine's own.</summary>
+    private T[] NewArray<T>(Scratch<T> scratch, int length) => transient ? scratch.Get(length) : new T[length];
+
+    private readonly Scratch<HeapObject> heapScratch = new();
+    private readonly Scratch<ObjId> refScratch = new();
+    private readonly Scratch<InterpState> interpScratch = new();
+    private readonly Scratch<DefState> defScratch = new();
+    private readonly Scratch<CacheEntry> cacheScratch = new();
+    private readonly Scratch<CGlobals> globalsScratch = new();
+
+    private void ResetScratch()
+    {
+        heapScratch.Reset();
+        refScratch.Reset();
+        interpScratch.Reset();
+        defScratch.Reset();
+        cacheScratch.Reset();
+        globalsScratch.Reset();
+    }
+
+    /// <summary>
+    /// Arrays of exact lengths for transient states, handed out afresh after each <see cref="Reset"/>: one build may
+    /// take several of one length (e.g. every interpreter's <c>sys.modules</c>), each is given out once per build.
+    /// </summary>
+    private sealed class Scratch<T>
+    {
+        private List<T[]>?[] byLength = new List<T[]>?[16];
+        private int[] given = new int[16];
+
+        public void Reset() => Array.Clear(given);
+
+        public T[] Get(int length)
+        {
+            if (length == 0) return [];
+            if (length >= byLength.Length)
+            {
+                Array.Resize(ref byLength, length * 2);
+                Array.Resize(ref given, length * 2);
+            }
+            var arrays = byLength[length] ??= [];
+            var k = given[length]++;
+            if (k == arrays.Count) arrays.Add(new T[length]);
+            return arrays[k];
+        }
+    }
 }
 
 /// <summary>The model broke one of its own invariants: a bug in Verify, never in the trace.</summary>

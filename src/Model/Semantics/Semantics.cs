@@ -256,7 +256,7 @@ public abstract class Semantics
     {
         if (!IsEnabled(s, action, cat)) throw new ArgumentException(WhyDisabled(s, action, cat), nameof(action));
         var events = new List<Event>(16); // the transition's own list
-        var after = Run(s, action, cat, events, refCountEvents: true, out var error, out var crash);
+        var after = Run(s, action, cat, events, refCountEvents: true, transient: false, out var error, out var crash);
         var outcome = crash is { } c ? Outcome.Crashed(c.Kind, Hazards.Describe(c.Hazard, cat))
             : error is not null ? Outcome.Error(error)
             : Outcome.Ok;
@@ -269,19 +269,21 @@ public abstract class Semantics
     /// <paramref name="events"/>, a list the caller reuses (it is cleared first; it is valid until the caller's next
     /// step). <paramref name="action"/> must be enabled in <paramref name="s"/>: unlike <see cref="Apply"/>, nothing checks it.
     /// With <paramref name="refCountEvents"/> false, increfs and decrefs are left out of the events (frees and every
-    /// other event stay, so crashes are found as before), for a caller that reads no event.
+    /// other event stay, so crashes are found as before), for a caller that reads no event. With
+    /// <paramref name="transient"/>, the state is the caller's only until its next step on this thread: its tables may be
+    /// arrays the next step reuses (for a search that encodes each successor at once and keeps only the encoding).
     /// </summary>
-    public State Successor(State s, Action action, Catalogue cat, List<Event> events, bool refCountEvents = true)
+    public State Successor(State s, Action action, Catalogue cat, List<Event> events, bool refCountEvents = true, bool transient = false)
     {
         events.Clear();
-        return Run(s, action, cat, events, refCountEvents, out _, out _);
+        return Run(s, action, cat, events, refCountEvents, transient, out _, out _);
     }
 
     /// <summary>One transition, its events into <paramref name="events"/>: the next state, and the ImportError or the crash, if any.</summary>
-    private State Run(State s, Action action, Catalogue cat, List<Event> events, bool refCountEvents,
+    private State Run(State s, Action action, Catalogue cat, List<Event> events, bool refCountEvents, bool transient,
         out string? error, out (Hazard Hazard, CrashKind Kind)? crash)
     {
-        var m = Machine.Rent(cat, s, events, refCountEvents);
+        var m = Machine.Rent(cat, s, events, refCountEvents, transient);
         error = null;
         try
         {
