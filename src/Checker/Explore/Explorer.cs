@@ -40,10 +40,15 @@ internal sealed class Search(Configuration config, ExploreOptions options)
     /// <summary>One successor not seen before the level began: where it came from and its encoding in the chunk's arena.</summary>
     private readonly record struct Candidate(ulong Fp, int ParentPos, int Action, int Offset, int Length, long Orbit);
 
+    /// <summary>
+    /// What the expansion of one chunk keeps: its candidates by shard, and their encodings back to back in an arena.
+    /// The arena then holds the next level's states (no copy), and once that level is expanded the output goes back
+    /// to the pool, arena and lists with it: a search allocates its frontier's memory once, not once per level.
+    /// </summary>
     private sealed class ChunkOutput(int shards)
     {
         public readonly List<Candidate>[] ByShard = Enumerable.Range(0, shards).Select(_ => new List<Candidate>()).ToArray();
-        public byte[] Arena = new byte[4096];
+        public byte[] Arena = new byte[32 * 1024]; // about what a chunk of 64 states finds in the default spec: few regrowths
         public int Used;
 
         public int Append(ReadOnlySpan<byte> bytes)
@@ -53,25 +58,39 @@ internal sealed class Search(Configuration config, ExploreOptions options)
             Used += bytes.Length;
             return Used - bytes.Length;
         }
+
+        public void Clear()
+        {
+            foreach (var list in ByShard) list.Clear();
+            Used = 0;
+        }
     }
 
-    /// <summary>A level of states to expand: their canonical encodings, back to back.</summary>
+    private readonly Stack<ChunkOutput> pool = new();
+
+    private ChunkOutput Rent()
+    {
+        lock (pool)
+            if (pool.TryPop(out var o)) return o;
+        return new ChunkOutput(visited.ShardCount);
+    }
+
+    /// <summary>A level of states to expand: where each one's canonical encoding lies in the arenas of the chunks that found it.</summary>
     private sealed class Level
     {
-        public byte[] Arena = new byte[4096];
-        public int Used;
-        public readonly List<(int Offset, int Length)> States = [];
+        public ChunkOutput[] Sources = [];
+        public readonly List<(int Chunk, int Offset, int Length)> States = [];
         public long Base; // discovery number of the first state
 
-        public void Add(ReadOnlySpan<byte> bytes)
+        public ReadOnlySpan<byte> this[int pos]
         {
-            if (Used + bytes.Length > Arena.Length) Array.Resize(ref Arena, Math.Max(Arena.Length * 2, Used + bytes.Length));
-            bytes.CopyTo(Arena.AsSpan(Used));
-            States.Add((Used, bytes.Length));
-            Used += bytes.Length;
+            get
+            {
+                var (chunk, offset, length) = States[pos];
+                return Sources[chunk].Arena.AsSpan(offset, length);
+            }
         }
 
-        public ReadOnlySpan<byte> this[int pos] => Arena.AsSpan(States[pos].Offset, States[pos].Length);
         public int Count => States.Count;
     }
 
@@ -79,6 +98,8 @@ internal sealed class Search(Configuration config, ExploreOptions options)
     {
         public readonly CanonicalForm Form = new(config.Catalogue, config.SlotKinds, symmetry);
         public readonly int[] Perm = new int[config.Slots + 1];
+        /// <summary>The events of the step being judged: one list, reused for every step the worker takes.</summary>
+        public readonly List<Event> Events = new(64);
     }
 
     public ExploreResult Run()
@@ -92,8 +113,9 @@ internal sealed class Search(Configuration config, ExploreOptions options)
         links.Add(0, 0);
         unreduced = initOrbit;
         generated = 1;
-        var level = new Level { Base = 0 };
-        level.Add(initBytes);
+        var first = Rent();
+        var level = new Level { Base = 0, Sources = [first] };
+        level.States.Add((0, first.Append(initBytes), initBytes.Length));
 
         using var progress = options.OnProgress is { } report
             ? new Timer(_ => report(Snapshot(level.Count)), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1))
@@ -160,7 +182,7 @@ internal sealed class Search(Configuration config, ExploreOptions options)
             (chunk, loop, w) =>
             {
                 if (stopReason >= 0) { loop.Stop(); return w; }
-                var output = new ChunkOutput(visited.ShardCount);
+                var output = Rent();
                 var end = Math.Min(level.Count, (chunk + 1) * ChunkSize);
                 long made = 0;
                 for (var pos = chunk * ChunkSize; pos < end; pos++)
@@ -182,26 +204,36 @@ internal sealed class Search(Configuration config, ExploreOptions options)
         var cat = config.Catalogue;
 
         // State properties are judged once per distinct state, when it is expanded; the initial state gets every property.
-        var here = depth == 0 ? Step.Initial(s, cat) : new Step(null, null, s, [], cat);
+        // A step is built only for a property that still needs judging (none has a shorter finding yet).
+        Step? here = null;
         for (var p = 0; p < properties.Count; p++)
-            if ((depth == 0 || properties[p].Scope == PropertyScope.State) && !book.HasShorterThan(p, depth) && properties[p].Check(here) is not null)
+            if ((depth == 0 || properties[p].Scope == PropertyScope.State) && !book.HasShorterThan(p, depth) &&
+                properties[p].Check(here ??= depth == 0 ? Step.Initial(s, cat) : new Step(null, null, s, [], cat)) is not null)
                 Found(p, depth, ((long)pos << 16) | StateKey, id, null);
 
         if (!s.IsRunning) return 0;
+        // Whether some transition property may still be judged at this depth: if none can (each has a shorter finding,
+        // which stays so), no property reads the steps' events and the steps leave out increfs and decrefs.
+        var judging = false;
+        for (var p = 0; p < properties.Count; p++)
+            judging |= properties[p].Scope == PropertyScope.Transition && !book.HasShorterThan(p, depth + 1);
         var made = 0;
         for (var a = 0; a < alphabet.Count; a++)
         {
             var action = alphabet[a];
             if (!config.Semantics.IsEnabled(s, action, cat)) continue; // alphabet actions already fit their slots
             if (!expand) { Volatile.Write(ref anySuccessor, 1); return made; }
-            var t = config.Step(s, action);
+            // The same next state and events as config.Step, without the outcome. Both are read only until the next
+            // step (the properties, then the encoding, which is what is kept), so the state may use the machine's arrays.
+            var after = config.Semantics.Successor(s, action, cat, w.Events, refCountEvents: judging, transient: true);
             made++;
-            var step = Step.Of(s, t, cat);
-            for (var p = 0; p < properties.Count; p++)
-                if (properties[p].Scope == PropertyScope.Transition && !book.HasShorterThan(p, depth + 1) && properties[p].Check(step) is not null)
+            Step? step = null;
+            for (var p = 0; judging && p < properties.Count; p++)
+                if (properties[p].Scope == PropertyScope.Transition && !book.HasShorterThan(p, depth + 1) &&
+                    properties[p].Check(step ??= new Step(s, action, after, w.Events, cat)) is not null)
                     Found(p, depth + 1, ((long)pos << 16) | (long)a, id, a);
 
-            var bytes = w.Form.Encode(t.State, w.Perm, out var orbit);
+            var bytes = w.Form.Encode(after, w.Perm, out var orbit);
             var fp = Fingerprint.Of(bytes);
             if (visited.Contains(fp, bytes)) continue;
             var offset = output.Append(bytes);
@@ -239,15 +271,21 @@ internal sealed class Search(Configuration config, ExploreOptions options)
             winnerChunk[k] = from;
         });
 
-        var next = new Level { Base = links.Count };
+        // The next level's states stay in the arenas of the chunks that found them; this level's arenas are free again.
+        var next = new Level { Base = links.Count, Sources = outputs };
         for (var k = 0; k < shards; k++)
             for (var j = 0; j < winners[k].Count; j++)
             {
                 var cand = winners[k][j];
-                var o = outputs[winnerChunk[k][j]];
                 links.Add(level.Base + cand.ParentPos, cand.Action);
-                next.Add(o.Arena.AsSpan(cand.Offset, cand.Length));
+                next.States.Add((winnerChunk[k][j], cand.Offset, cand.Length));
                 unreduced += cand.Orbit;
+            }
+        lock (pool)
+            foreach (var o in level.Sources)
+            {
+                o.Clear();
+                pool.Push(o);
             }
         return next;
     }

@@ -31,15 +31,20 @@ public sealed class CanonicalForm
     private byte[] best = new byte[512];
     private int bestLength;
 
-    // Per-encoding scratch.
+    // Per-encoding scratch, reused: an encoding allocates nothing once these have grown to the largest state seen.
     private int[] objMap = [];
-    private readonly List<int> objOrder = [];
-    private readonly Stack<int> walk = new();
+    private int[] objOrder = [];
+    private int objCount;
+    private int[] walk = [];
     private readonly int[] inv;
     private readonly int[] bornRank;
-    private readonly Dictionary<int, int> indexRank = [];
-    private readonly List<int> scratch = [];
+    private int[] indexRank = [];
+    private int indexRanks;
     private readonly int[] initCountAbstract;
+    private readonly int[] order;
+    private readonly int[] basePerm;
+    private readonly int[] candidate;
+    private readonly HashSet<ulong> tieFingerprints = [];
 
     public CanonicalForm(Catalogue catalogue, IReadOnlyList<SlotKind> slotKinds, bool symmetry)
     {
@@ -58,6 +63,9 @@ public sealed class CanonicalForm
         }
         inv = new int[interpCount];
         bornRank = new int[interpCount];
+        order = new int[interpCount - 1];
+        basePerm = new int[interpCount];
+        candidate = new int[interpCount];
         initCountAbstract = new int[catalogue.Globals.Count];
         positions = Enumerable.Range(1, interpCount - 1).OrderBy(i => slotClass[i]).ThenBy(i => i).ToArray();
         classPositions = positions.GroupBy(p => slotClass[p]).Select(g => g.ToArray()).ToArray();
@@ -79,57 +87,64 @@ public sealed class CanonicalForm
     public ReadOnlySpan<byte> Encode(State s, int[] perm, out long orbit)
     {
         PrepareAbstraction(s);
+        var interps = s.Interps.AsSpan();
 
-        // The slot order: per class, live slots by creation, then ended, then never created.
-        var order = Enumerable.Range(1, interpCount - 1)
-            .OrderBy(i => slotClass[i])
-            .ThenBy(i => s.Interps[i].Status switch { InterpStatus.Alive => 0, InterpStatus.Ended => 1, _ => 2 })
-            .ThenBy(i => s.Interps[i].Status == InterpStatus.Alive ? s.Interps[i].Born : 0)
-            .ThenBy(i => i)
-            .ToArray();
+        // The slot order: per class, live slots by creation, then ended, then never created (then by number).
+        for (var k = 0; k < order.Length; k++)
+        {
+            var i = k + 1;
+            var at = k;
+            while (at > 0 && SlotBefore(interps, i, order[at - 1])) { order[at] = order[at - 1]; at--; }
+            order[at] = i;
+        }
         // Slots keep their class positions: new slot positions of class c are the old positions of class c, in order.
-        var basePerm = new int[interpCount];
         for (var k = 0; k < positions.Length; k++) basePerm[positions[k]] = order[k];
+        basePerm[0] = 0;
 
-        // Ties: ended slots of one class. Try every order of each tie group.
-        var groups = new List<int[]>();
+        // Ties: ended slots of one class, whose order nothing fixes. Every order of each tie group is tried.
         orbit = 1;
+        var ties = false;
         if (symmetry)
         {
             foreach (var inClass in classPositions)
             {
-                var notCreated = inClass.Count(p => s.Interps[basePerm[p]].Status == InterpStatus.NotCreated);
-                var ended = inClass.Where(p => s.Interps[basePerm[p]].Status == InterpStatus.Ended).ToArray();
-                orbit *= Factorial(inClass.Length) / (Factorial(notCreated) * Factorial(ended.Length));
-                if (ended.Length > 1) groups.Add(ended);
+                int notCreated = 0, ended = 0;
+                foreach (var p in inClass)
+                {
+                    var status = interps[basePerm[p]].Status;
+                    if (status == InterpStatus.NotCreated) notCreated++;
+                    else if (status == InterpStatus.Ended) ended++;
+                }
+                orbit *= Factorial(inClass.Length) / (Factorial(notCreated) * Factorial(ended));
+                ties |= ended > 1;
             }
         }
 
-        basePerm[0] = 0;
-        if (groups.Count == 0)
+        if (!ties)
         {
             EncodeWith(s, basePerm);
-            Keep();
+            (best, buffer) = (buffer, best); // the encoding just written is the result: keep it without copying
+            bestLength = length;
             basePerm.CopyTo(perm, 0);
             return Bytes;
         }
-
-        var distinct = new HashSet<ulong>();
-        var first = true;
-        foreach (var candidate in TiePermutations(basePerm, groups))
-        {
-            EncodeWith(s, candidate);
-            distinct.Add(Fingerprint.Of(buffer.AsSpan(0, length)));
-            if (first || buffer.AsSpan(0, length).SequenceCompareTo(best.AsSpan(0, bestLength)) < 0)
-            {
-                Keep();
-                candidate.CopyTo(perm, 0);
-                first = false;
-            }
-        }
-        orbit *= distinct.Count;
+        orbit *= EncodeTies(s, perm);
         return Bytes;
     }
+
+    /// <summary>Whether slot <paramref name="a"/> comes before slot <paramref name="b"/>: by class, status (alive, ended, not created), creation, number.</summary>
+    private bool SlotBefore(ReadOnlySpan<InterpState> interps, int a, int b)
+    {
+        if (slotClass[a] != slotClass[b]) return slotClass[a] < slotClass[b];
+        var (ia, ib) = (interps[a], interps[b]);
+        var (ra, rb) = (StatusRank(ia.Status), StatusRank(ib.Status));
+        if (ra != rb) return ra < rb;
+        var (ba, bb) = (ia.Status == InterpStatus.Alive ? ia.Born : 0, ib.Status == InterpStatus.Alive ? ib.Born : 0);
+        if (ba != bb) return ba < bb;
+        return a < b;
+    }
+
+    private static int StatusRank(InterpStatus status) => status switch { InterpStatus.Alive => 0, InterpStatus.Ended => 1, _ => 2 };
 
     private static long Factorial(int n)
     {
@@ -138,30 +153,56 @@ public sealed class CanonicalForm
         return f;
     }
 
-    private static IEnumerable<int[]> TiePermutations(int[] basePerm, List<int[]> groups)
+    /// <summary>
+    /// Tries every order of the ended slots within each class (the groups in class order; the last group's orders
+    /// vary fastest, each group's in lexicographic order of its positions) and keeps the smallest encoding, the
+    /// first one found on equality. Returns how many distinct encodings the orders gave.
+    /// </summary>
+    private long EncodeTies(State s, int[] perm)
     {
-        IEnumerable<int[]> result = [basePerm];
-        foreach (var g in groups)
+        var interps = s.Interps;
+        // The tie groups: per class, the positions holding ended slots (in position order), and their slots.
+        var groups = new List<(int[] Positions, int[] Slots, int[] Index)>();
+        foreach (var inClass in classPositions)
         {
-            var positions = g;
-            result = result.SelectMany(p => Permutations(positions.Select(x => p[x]).ToArray()).Select(values =>
-            {
-                var q = (int[])p.Clone();
-                for (var k = 0; k < positions.Length; k++) q[positions[k]] = values[k];
-                return q;
-            }));
+            var ended = inClass.Where(p => interps[basePerm[p]].Status == InterpStatus.Ended).ToArray();
+            if (ended.Length > 1) groups.Add((ended, ended.Select(p => basePerm[p]).ToArray(), Enumerable.Range(0, ended.Length).ToArray()));
         }
-        return result;
+
+        tieFingerprints.Clear();
+        var first = true;
+        while (true)
+        {
+            basePerm.CopyTo(candidate, 0);
+            foreach (var (positions, slots, index) in groups)
+                for (var k = 0; k < positions.Length; k++) candidate[positions[k]] = slots[index[k]];
+            EncodeWith(s, candidate);
+            tieFingerprints.Add(Fingerprint.Of(buffer.AsSpan(0, length)));
+            if (first || buffer.AsSpan(0, length).SequenceCompareTo(best.AsSpan(0, bestLength)) < 0)
+            {
+                Keep();
+                candidate.CopyTo(perm, 0);
+                first = false;
+            }
+            // The next combination: the last group advances; one that wraps around resets and carries to the one before.
+            var g = groups.Count - 1;
+            while (g >= 0 && !NextPermutation(groups[g].Index)) g--;
+            if (g < 0) break;
+        }
+        return tieFingerprints.Count;
     }
 
-    private static IEnumerable<int[]> Permutations(int[] items)
+    /// <summary>The next permutation in lexicographic order; after the last one, back to the first (and false).</summary>
+    private static bool NextPermutation(int[] a)
     {
-        if (items.Length <= 1) { yield return items; yield break; }
-        for (var k = 0; k < items.Length; k++)
-        {
-            var rest = items.Where((_, j) => j != k).ToArray();
-            foreach (var p in Permutations(rest)) yield return [items[k], .. p];
-        }
+        var i = a.Length - 2;
+        while (i >= 0 && a[i] >= a[i + 1]) i--;
+        if (i < 0) { Array.Reverse(a); return false; }
+        var j = a.Length - 1;
+        while (a[j] <= a[i]) j--;
+        (a[i], a[j]) = (a[j], a[i]);
+        Array.Reverse(a, i + 1, a.Length - i - 1);
+        return true;
     }
 
     private void Keep()
@@ -177,165 +218,252 @@ public sealed class CanonicalForm
     {
         // Init counters: only whether an init ever ran is observable (the init-once property); which init made
         // an object is a label no transition reads, so labels are dropped and counters saturate at 1.
-        for (var g = 0; g < cat.Globals.Count; g++)
-            initCountAbstract[g] = Math.Min(s.Globals[g].InitCount, 1);
+        var globals = s.Globals.AsSpan();
+        for (var g = 0; g < initCountAbstract.Length; g++)
+            initCountAbstract[g] = Math.Min(globals[g].InitCount, 1);
 
         // m_index: the ranks of every index still in use (defs, 3.13 records, occupied modules-by-index slots).
-        scratch.Clear();
-        foreach (var d in s.Defs.AsSpan()) if (d.MIndex > 0) scratch.Add(d.MIndex);
-        foreach (var c in s.Cache.AsSpan()) if (c.MIndex > 0) scratch.Add(c.MIndex);
-        foreach (var i in s.Interps.AsSpan())
-            for (var x = 1; x < i.ModulesByIndex.Count; x++)
-                if (!i.ModulesByIndex[x].IsNone) scratch.Add(x);
-        scratch.Sort();
-        indexRank.Clear();
-        foreach (var x in scratch) indexRank.TryAdd(x, indexRank.Count + 1);
+        // indexRank[x] is first a mark (x in use), then x's rank among the marked indices, from 1.
+        var defs = s.Defs.AsSpan();
+        var cache = s.Cache.AsSpan();
+        var interps = s.Interps.AsSpan();
+        var top = 0;
+        foreach (var d in defs) top = Math.Max(top, d.MIndex);
+        foreach (var c in cache) top = Math.Max(top, c.MIndex);
+        foreach (var i in interps) top = Math.Max(top, i.ModulesByIndex.Count - 1);
+        if (indexRank.Length <= top) indexRank = new int[Math.Max(top + 1, indexRank.Length * 2)];
+        var rank = indexRank.AsSpan(0, top + 1);
+        rank.Clear();
+        foreach (var d in defs) if (d.MIndex > 0) rank[d.MIndex] = 1;
+        foreach (var c in cache) if (c.MIndex > 0) rank[c.MIndex] = 1;
+        foreach (var i in interps)
+        {
+            var mbi = i.ModulesByIndex.AsSpan();
+            for (var x = 1; x < mbi.Length; x++)
+                if (!mbi[x].IsNone) rank[x] = 1;
+        }
+        var ranks = 0;
+        for (var x = 1; x < rank.Length; x++)
+            if (rank[x] != 0) rank[x] = ++ranks;
+        indexRanks = ranks;
 
-        // Creation stamps: only the order of live interpreters matters.
-        scratch.Clear();
+        // Creation stamps: only the order of live interpreters matters (a live one's rank: how many live ones are older).
         for (var i = 0; i < interpCount; i++)
-            if (s.Interps[i].Status == InterpStatus.Alive) scratch.Add(s.Interps[i].Born);
-        scratch.Sort();
-        for (var i = 0; i < interpCount; i++)
-            bornRank[i] = s.Interps[i].Status switch
-            {
-                InterpStatus.Alive => scratch.IndexOf(s.Interps[i].Born),
-                InterpStatus.Ended => 0,
-                _ => -1,
-            };
+        {
+            var it = interps[i];
+            if (it.Status != InterpStatus.Alive) { bornRank[i] = it.Status == InterpStatus.Ended ? 0 : -1; continue; }
+            var older = 0;
+            foreach (var j in interps)
+                if (j.Status == InterpStatus.Alive && j.Born < it.Born) older++;
+            bornRank[i] = older;
+        }
     }
 
     private int Index(int index) => index > 0 ? indexRank[index] : 0;
 
     // ---- one encoding under one slot order ---------------------------------------------------------
 
+    /// <summary>The most bytes <see cref="EncodeWith"/> can write for <paramref name="s"/>.</summary>
+    private int MaxLength(State s)
+    {
+        var n = 3 + s.Defs.Count * 5 + s.Cache.Count * 7 + s.Globals.Count * 3 + 2 + s.Heap.Count * 17;
+        foreach (var i in s.Interps.AsSpan()) n += 3 + i.SysModules.Count * 2 + 2 + indexRanks * 2 + 4;
+        return n;
+    }
+
     private void EncodeWith(State s, int[] perm)
     {
+        var inv = this.inv;
         for (var p = 0; p < interpCount; p++) inv[perm[p]] = p;
         NumberObjects(s, perm);
-        length = 0;
+        var need = MaxLength(s);
+        if (buffer.Length < need) buffer = new byte[Math.Max(need, buffer.Length * 2)];
+        // The writer keeps its position and the object numbering in locals (registers), not in this object's fields.
+        var w = new Writer(buffer.AsSpan(0, need), objMap);
 
-        PutByte((byte)s.Phase);
-        PutShort(indexRank.Count);
+        w.Byte((byte)s.Phase);
+        w.Short(indexRanks);
         foreach (var d in s.Defs.AsSpan())
         {
-            PutShort(Index(d.MIndex));
-            PutByte(d.MInit ? (byte)1 : (byte)0);
-            PutRef(d.MCopy);
+            w.Short(Index(d.MIndex));
+            w.Byte(d.MInit ? (byte)1 : (byte)0);
+            w.Ref(d.MCopy);
         }
         foreach (var c in s.Cache.AsSpan())
         {
-            PutByte(c.Present ? (byte)1 : (byte)0);
-            PutShort(Index(c.MIndex));
-            PutByte(c.MInit ? (byte)1 : (byte)0);
-            PutRef(c.Copied);
-            PutByte((byte)(c.CopiedOwner < 0 ? 0 : inv[c.CopiedOwner] + 1));
+            w.Byte(c.Present ? (byte)1 : (byte)0);
+            w.Short(Index(c.MIndex));
+            w.Byte(c.MInit ? (byte)1 : (byte)0);
+            w.Ref(c.Copied);
+            w.Byte((byte)(c.CopiedOwner < 0 ? 0 : inv[c.CopiedOwner] + 1));
         }
-        for (var g = 0; g < s.Globals.Count; g++)
+        var globals = s.Globals.AsSpan();
+        for (var g = 0; g < globals.Length; g++)
         {
-            PutShort(initCountAbstract[g]);
-            PutByte(s.Globals[g].Loaded ? (byte)1 : (byte)0);
+            w.Short(initCountAbstract[g]);
+            w.Byte(globals[g].Loaded ? (byte)1 : (byte)0);
         }
+        var interps = s.Interps.AsSpan();
         for (var p = 0; p < interpCount; p++)
         {
             var old = perm[p];
-            var i = s.Interps[old];
-            PutByte((byte)i.Status);
+            var i = interps[old];
+            w.Byte((byte)i.Status);
             if (i.Status == InterpStatus.NotCreated) continue;
-            PutByte((byte)i.Kind);
-            PutByte((byte)bornRank[old]);
-            foreach (var m in i.SysModules.AsSpan()) PutRef(m);
-            var mbi = i.ModulesByIndex;
+            w.Byte((byte)i.Kind);
+            w.Byte((byte)bornRank[old]);
+            foreach (var m in i.SysModules.AsSpan()) w.Ref(m);
+            var mbi = i.ModulesByIndex.AsSpan();
             var top = 0;
-            for (var x = 1; x < mbi.Count; x++) if (!mbi[x].IsNone) top = Index(x);
-            PutShort(top);
+            for (var x = 1; x < mbi.Length; x++) if (!mbi[x].IsNone) top = Index(x);
+            w.Short(top);
             var at = 1;
-            for (var x = 1; x < mbi.Count; x++)
+            for (var x = 1; x < mbi.Length; x++)
             {
                 if (mbi[x].IsNone) continue;
-                for (var r = Index(x); at < r; at++) PutRef(ObjId.None);
-                PutRef(mbi[x]);
+                for (var r = Index(x); at < r; at++) w.Ref(ObjId.None);
+                w.Ref(mbi[x]);
                 at++;
             }
-            PutRef(i.SysDictCopy);
-            PutRef(i.BuiltinsCopy);
+            w.Ref(i.SysDictCopy);
+            w.Ref(i.BuiltinsCopy);
         }
-        PutShort(objOrder.Count);
-        foreach (var old in objOrder)
+        w.Short(objCount);
+        var heap = s.Heap.AsSpan();
+        var order = objOrder.AsSpan(0, objCount);
+        foreach (var x in order)
         {
-            var o = s.Heap[old];
-            PutByte((byte)o.Kind);
-            PutByte((byte)inv[o.Owner]);
-            PutByte((byte)inv[o.Domain]);
-            PutShort(o.RefCount);
-            PutByte((byte)(o.Def + 1));
-            PutByte((byte)(o.Module + 1));
-            PutRef(o.Dict);
-            PutRef(o.Self);
-            PutRef(o.Obj);
-            PutRef(o.Error);
-            PutRef(o.Fn);
+            ref readonly var o = ref heap[x];
+            w.Byte((byte)o.Kind);
+            w.Byte((byte)inv[o.Owner]);
+            w.Byte((byte)inv[o.Domain]);
+            w.Short(o.RefCount);
+            w.Byte((byte)(o.Def + 1));
+            w.Byte((byte)(o.Module + 1));
+            w.Ref(o.Dict);
+            w.Ref(o.Self);
+            w.Ref(o.Obj);
+            w.Ref(o.Error);
+            w.Ref(o.Fn);
         }
+        length = w.Length;
+    }
+
+    /// <summary>Writes an encoding into a buffer <see cref="EncodeWith"/> sized for the whole of it (<see cref="MaxLength"/>).</summary>
+    private ref struct Writer(Span<byte> buffer, int[] objMap)
+    {
+        private readonly Span<byte> buffer = buffer;
+        private readonly ReadOnlySpan<int> objMap = objMap;
+        public int Length { get; private set; }
+
+        public void Byte(byte b) => buffer[Length++] = b;
+
+        public void Short(int v)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(buffer.Slice(Length, 2), (ushort)v);
+            Length += 2;
+        }
+
+        /// <summary>An object reference as its canonical number + 2 (0: the immortal constant, 1: NULL).</summary>
+        public void Ref(ObjId r) => Short(r.IsObject ? objMap[r.Value] + 2 : r.IsConstant ? 0 : 1);
     }
 
     /// <summary>Numbers objects by the walk from the roots in the permuted slot order, then the unreachable rest by content.</summary>
     private void NumberObjects(State s, int[] perm)
     {
-        var n = s.Heap.Count;
-        if (objMap.Length < n) objMap = new int[Math.Max(n, objMap.Length * 2)];
-        Array.Fill(objMap, -1, 0, n);
-        objOrder.Clear();
-
-        void Root(ObjId r)
+        var heap = s.Heap.AsSpan();
+        var n = heap.Length;
+        if (objMap.Length < n)
         {
-            if (!r.IsObject || objMap[r.Value] >= 0) return;
-            walk.Push(r.Value);
-            while (walk.Count > 0)
-            {
-                var x = walk.Pop();
-                if (objMap[x] >= 0) continue;
-                objMap[x] = objOrder.Count;
-                objOrder.Add(x);
-                var o = s.Heap[x];
-                // Children pushed in reverse so they are numbered in their fixed order.
-                if (o.Fn.IsObject) walk.Push(o.Fn.Value);
-                if (o.Error.IsObject) walk.Push(o.Error.Value);
-                if (o.Obj.IsObject) walk.Push(o.Obj.Value);
-                if (o.Self.IsObject) walk.Push(o.Self.Value);
-                if (o.Dict.IsObject) walk.Push(o.Dict.Value);
-            }
+            objMap = new int[Math.Max(n, objMap.Length * 2)];
+            objOrder = new int[objMap.Length];
         }
+        // Every push is a root or a reference of an object numbered once: at most 5 a object, plus the roots.
+        var interps = s.Interps.AsSpan();
+        var pushes = 5 * n + s.Defs.Count + s.Cache.Count;
+        foreach (var i in interps) pushes += i.SysModules.Count + i.ModulesByIndex.Count + 2;
+        if (walk.Length < pushes) walk = new int[Math.Max(pushes, walk.Length * 2)];
+        objMap.AsSpan(0, n).Fill(-1);
+        objCount = 0;
 
-        foreach (var d in s.Defs.AsSpan()) Root(d.MCopy);
-        foreach (var c in s.Cache.AsSpan()) Root(c.Copied);
-        for (var p = 0; p < interpCount; p++)
+        if (s.RootWalked >= 0 && s.RootWalked <= n && IsIdentity(perm))
         {
-            var i = s.Interps[perm[p]];
-            foreach (var m in i.SysModules.AsSpan()) Root(m);
-            foreach (var m in i.ModulesByIndex.AsSpan()) Root(m);
-            Root(i.SysDictCopy);
-            Root(i.BuiltinsCopy);
+            // The state's own numbering is this walk's (the machine numbered it so): object k is the k-th one reached.
+            for (var x = 0; x < s.RootWalked; x++) objMap[x] = objOrder[x] = x;
+            objCount = s.RootWalked;
         }
-        if (objOrder.Count == n) return;
+        else
+            WalkFromRoots(s, heap, perm);
+        if (objCount == n) return;
 
         // Leaked objects (unreachable, never collected): numbered by what they are, not by when they were made.
-        var rest = new List<int>();
-        for (var x = 0; x < n; x++) if (objMap[x] < 0) rest.Add(x);
-        rest.Sort((a, b) =>
+        var restStart = objCount;
+        for (var x = 0; x < n; x++)
         {
-            var (oa, ob) = (s.Heap[a], s.Heap[b]);
-            var c = oa.Kind.CompareTo(ob.Kind);
-            if (c == 0) c = inv[oa.Owner].CompareTo(inv[ob.Owner]);
-            if (c == 0) c = inv[oa.Domain].CompareTo(inv[ob.Domain]);
-            if (c == 0) c = oa.RefCount.CompareTo(ob.RefCount);
-            if (c == 0) c = oa.Def.CompareTo(ob.Def);
-            if (c == 0) c = oa.Module.CompareTo(ob.Module);
-            return c != 0 ? c : a.CompareTo(b);
-        });
-        foreach (var x in rest)
+            if (objMap[x] >= 0) continue;
+            // Insertion into the sorted rest: leaks are few.
+            var at = objCount++;
+            while (at > restStart && LeakBefore(heap, x, objOrder[at - 1])) { objOrder[at] = objOrder[at - 1]; at--; }
+            objOrder[at] = x;
+        }
+        for (var k = restStart; k < objCount; k++) objMap[objOrder[k]] = k;
+    }
+
+    private static bool IsIdentity(int[] perm)
+    {
+        for (var p = 0; p < perm.Length; p++)
+            if (perm[p] != p) return false;
+        return true;
+    }
+
+    private void WalkFromRoots(State s, ReadOnlySpan<HeapObject> heap, int[] perm)
+    {
+        var interps = s.Interps.AsSpan();
+        foreach (var d in s.Defs.AsSpan()) Root(heap, d.MCopy);
+        foreach (var c in s.Cache.AsSpan()) Root(heap, c.Copied);
+        for (var p = 0; p < interpCount; p++)
         {
-            objMap[x] = objOrder.Count;
-            objOrder.Add(x);
+            var i = interps[perm[p]];
+            foreach (var m in i.SysModules.AsSpan()) Root(heap, m);
+            foreach (var m in i.ModulesByIndex.AsSpan()) Root(heap, m);
+            Root(heap, i.SysDictCopy);
+            Root(heap, i.BuiltinsCopy);
+        }
+    }
+
+    /// <summary>The order of leaked objects: kind, owner and domain (in the chosen slot order), refcount, def, module, then index.</summary>
+    private bool LeakBefore(ReadOnlySpan<HeapObject> heap, int a, int b)
+    {
+        ref readonly var oa = ref heap[a];
+        ref readonly var ob = ref heap[b];
+        var c = oa.Kind.CompareTo(ob.Kind);
+        if (c == 0) c = inv[oa.Owner].CompareTo(inv[ob.Owner]);
+        if (c == 0) c = inv[oa.Domain].CompareTo(inv[ob.Domain]);
+        if (c == 0) c = oa.RefCount.CompareTo(ob.RefCount);
+        if (c == 0) c = oa.Def.CompareTo(ob.Def);
+        if (c == 0) c = oa.Module.CompareTo(ob.Module);
+        return c != 0 ? c < 0 : a < b;
+    }
+
+    /// <summary>Numbers <paramref name="r"/> and, depth first, what it references (Dict, Self, Obj, Error, Fn in that order).</summary>
+    private void Root(ReadOnlySpan<HeapObject> heap, ObjId r)
+    {
+        if (!r.IsObject || objMap[r.Value] >= 0) return;
+        var top = 0;
+        walk[top++] = r.Value;
+        while (top > 0)
+        {
+            var x = walk[--top];
+            if (objMap[x] >= 0) continue;
+            objMap[x] = objCount;
+            objOrder[objCount++] = x;
+            ref readonly var o = ref heap[x];
+            // Children pushed in reverse so they are numbered in their fixed order.
+            if (o.Fn.IsObject) walk[top++] = o.Fn.Value;
+            if (o.Error.IsObject) walk[top++] = o.Error.Value;
+            if (o.Obj.IsObject) walk[top++] = o.Obj.Value;
+            if (o.Self.IsObject) walk[top++] = o.Self.Value;
+            if (o.Dict.IsObject) walk[top++] = o.Dict.Value;
         }
     }
 
@@ -394,25 +522,4 @@ public sealed class CanonicalForm
         return new State(phase, ValueArray.Own(interps), ValueArray.Own(defs), ValueArray.Own(cache),
             ValueArray.Own(globals), indexCounter, ValueArray.Own(heap));
     }
-
-    private void Ensure(int extra)
-    {
-        if (length + extra > buffer.Length) Array.Resize(ref buffer, Math.Max(buffer.Length * 2, length + extra));
-    }
-
-    private void PutByte(byte b)
-    {
-        Ensure(1);
-        buffer[length++] = b;
-    }
-
-    private void PutShort(int v)
-    {
-        Ensure(2);
-        BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(length), (ushort)v);
-        length += 2;
-    }
-
-    /// <summary>An object reference as its canonical number + 2 (0: the immortal constant, 1: NULL).</summary>
-    private void PutRef(ObjId r) => PutShort(r.IsObject ? objMap[r.Value] + 2 : r.IsConstant ? 0 : 1);
 }

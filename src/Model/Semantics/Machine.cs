@@ -45,10 +45,14 @@ public sealed class Machine
     // Whether an object (or a C global) may have been written since the machine was loaded: if not, and the
     // numbering is the source's, the source's heap (globals) is the result.
     private bool heapChanged, globalsChanged;
+    // Whether increfs and decrefs are recorded as events (frees always are): a search whose properties are all settled
+    // reads no event but the hazards', which are frees and interpreter ends, and they are most of a step's events.
+    private bool refCountEvents = true;
+    // Whether the state Freeze builds is transient: read only until this thread's next transition, so its tables may
+    // be arrays the machine reuses (a search that encodes each successor at once allocates no table per step).
+    private bool transient;
 
     public IReadOnlyList<Event> Events => events;
-    /// <summary>The events as a list the caller takes over (the machine is done with once its transition is built).</summary>
-    internal List<Event> EventList => events;
 
     public Machine(Catalogue catalogue, State state, int current = Interp.Main)
     {
@@ -57,14 +61,14 @@ public sealed class Machine
     }
 
     /// <summary>Loads <paramref name="state"/> into this workspace, reusing its arrays where they are large enough.</summary>
-    private void Reset(State state, int current)
+    private void Reset(State state, int current, List<Event>? eventList = null)
     {
         source = state;
         (heapChanged, globalsChanged) = (false, false);
         Phase = state.Phase;
         IndexCounter = state.IndexCounter;
         Current = current;
-        events = new List<Event>(16);
+        events = eventList ?? new List<Event>(16);
         rootsWalked = false;
         if (interps.Length != state.Interps.Count) interps = new InterpSlot[state.Interps.Count];
         for (var k = 0; k < interps.Length; k++)
@@ -107,22 +111,38 @@ public sealed class Machine
     // One spare workspace per thread: a transition borrows it and gives it back when its state is built.
     [ThreadStatic] private static Machine? spare;
 
-    /// <summary>A workspace for one transition from <paramref name="state"/>; give it back with <see cref="Return"/> when done.</summary>
-    internal static Machine Rent(Catalogue catalogue, State state)
+    /// <summary>
+    /// A workspace for one transition from <paramref name="state"/>, recording its events into <paramref name="eventList"/>
+    /// (empty); give it back with <see cref="Return"/> when done.
+    /// </summary>
+    /// <param name="refCountEvents">false: increfs and decrefs are not recorded (frees and every other event are)</param>
+    /// <param name="transient">true: the state the transition builds is read only until this thread's next transition</param>
+    internal static Machine Rent(Catalogue catalogue, State state, List<Event> eventList, bool refCountEvents = true, bool transient = false)
     {
         var m = spare;
-        if (m is null) return new Machine(catalogue, state);
-        spare = null;
-        m.Catalogue = catalogue;
-        m.Reset(state, Interp.Main);
+        if (m is null)
+        {
+            m = new Machine(catalogue, state);
+            m.events = eventList;
+        }
+        else
+        {
+            spare = null;
+            m.Catalogue = catalogue;
+            m.Reset(state, Interp.Main, eventList);
+        }
+        m.refCountEvents = refCountEvents;
+        m.transient = transient;
         return m;
     }
 
-    /// <summary>Gives the workspace back for the thread's next transition; its event list now belongs to the caller.</summary>
+    /// <summary>Gives the workspace back for the thread's next transition; its event list stays the caller's.</summary>
     internal void Return()
     {
         events = null!;
         source = null!;
+        refCountEvents = true;
+        transient = false;
         spare = this;
     }
 
@@ -183,7 +203,7 @@ public sealed class Machine
         Alive(id);
         ref var slot = ref heap[id.Value];
         var o = slot;
-        Emit(new RefEvent(RefOp.Incref, Current, DomainOf(Current), id, o));
+        if (refCountEvents) Emit(new RefEvent(RefOp.Incref, Current, DomainOf(Current), id, o));
         slot = o with { RefCount = (short)(o.RefCount + 1) };
         heapChanged = true;
     }
@@ -195,7 +215,7 @@ public sealed class Machine
         Alive(id);
         ref var slot = ref heap[id.Value];
         var o = slot;
-        Emit(new RefEvent(RefOp.Decref, Current, DomainOf(Current), id, o));
+        if (refCountEvents) Emit(new RefEvent(RefOp.Decref, Current, DomainOf(Current), id, o));
         o = o with { RefCount = (short)(o.RefCount - 1) };
         slot = o;
         heapChanged = true;
@@ -722,6 +742,8 @@ public sealed class Machine
     private State Build()
     {
         rootsWalked = false;
+        if (transient) ResetScratch();
+        var reached = numberedCount; // the walk from the roots numbered these first; the unreachable rest follows
         for (var i = 0; i < heapCount; i++)
             if (!freed[i] && map[i] < 0) Visit(new ObjId(i)); // a numbered, live object: Visit would return at once
         if (!firstFreed.IsNone) throw new ModelInvariantException($"a live reference points at freed object {firstFreed}");
@@ -730,7 +752,7 @@ public sealed class Machine
         if (!heapChanged && Unnumbered()) newHeap = source.Heap; // the same objects, the same numbers
         else
         {
-            var built = new HeapObject[numberedCount];
+            var built = NewArray(heapScratch, numberedCount);
             for (var k = 0; k < numberedCount; k++)
             {
                 ref readonly var o = ref heap[numbered[k]];
@@ -740,7 +762,7 @@ public sealed class Machine
         }
 
         var sourceInterps = source.Interps.AsSpan();
-        var newInterps = sourceInterps.Length == interps.Length ? null : new InterpState[interps.Length];
+        var newInterps = sourceInterps.Length == interps.Length ? null : NewArray(interpScratch, interps.Length);
         for (var k = 0; k < interps.Length; k++)
         {
             var i = interps[k];
@@ -763,7 +785,7 @@ public sealed class Machine
             }
             if (newInterps is null && !ReferenceEquals(after, before))
             {
-                newInterps = new InterpState[interps.Length];
+                newInterps = NewArray(interpScratch, interps.Length);
                 sourceInterps[..k].CopyTo(newInterps);
             }
             if (newInterps is not null) newInterps[k] = after;
@@ -775,11 +797,11 @@ public sealed class Machine
         for (var c = 0; c < cache.Length; c++) cacheOut[c] = cache[c] with { Copied = M(cache[c].Copied) };
         return new State(Phase,
             newInterps is null ? source.Interps : ValueArray.Own(newInterps),
-            Keep(source.Defs, defsOut.AsSpan(0, defs.Length)),
-            Keep(source.Cache, cacheOut.AsSpan(0, cache.Length)),
-            globalsChanged ? ValueArray.Own((CGlobals[])globals.Clone()) : source.Globals,
+            Keep(source.Defs, defsOut.AsSpan(0, defs.Length), defScratch),
+            Keep(source.Cache, cacheOut.AsSpan(0, cache.Length), cacheScratch),
+            globalsChanged ? Own(globals, globalsScratch) : source.Globals,
             IndexCounter,
-            newHeap);
+            newHeap) { RootWalked = reached };
     }
 
     /// <summary>The first <paramref name="count"/> references of <paramref name="refs"/>, renumbered: <paramref name="before"/> itself if equal to it.</summary>
@@ -794,19 +816,71 @@ public sealed class Machine
             var old = b.AsSpan();
             while (k < count && M(refs[k]) == old[k]) k++;
             if (k == count) return b;
-            built = new ObjId[count];
+            built = NewArray(refScratch, count);
             old[..k].CopyTo(built);
         }
-        else built = new ObjId[count];
+        else built = NewArray(refScratch, count);
         for (; k < count; k++) built[k] = M(refs[k]);
         return ValueArray.Own(built);
     }
 
     /// <summary><paramref name="before"/> if <paramref name="built"/> has the same contents (states share unchanged tables), else a copy of it.</summary>
-    private static ValueArray<T> Keep<T>(ValueArray<T> before, ReadOnlySpan<T> built) where T : IEquatable<T> =>
-        before.AsSpan().SequenceEqual(built) ? before : Own(built);
+    private ValueArray<T> Keep<T>(ValueArray<T> before, ReadOnlySpan<T> built, Scratch<T> scratch) where T : IEquatable<T> =>
+        before.AsSpan().SequenceEqual(built) ? before : Own(built, scratch);
 
-    private static ValueArray<T> Own<T>(ReadOnlySpan<T> built) => ValueArray.Own(built.Length == 0 ? [] : built.ToArray());
+    private ValueArray<T> Own<T>(ReadOnlySpan<T> built, Scratch<T> scratch)
+    {
+        if (built.Length == 0) return ValueArray.Own<T>([]);
+        var copy = NewArray(scratch, built.Length);
+        built.CopyTo(copy);
+        return ValueArray.Own(copy);
+    }
+
+    /// <summary>A table for the state being built: new, or for a transient state one of the machine's own.</summary>
+    private T[] NewArray<T>(Scratch<T> scratch, int length) => transient ? scratch.Get(length) : new T[length];
+
+    private readonly Scratch<HeapObject> heapScratch = new();
+    private readonly Scratch<ObjId> refScratch = new();
+    private readonly Scratch<InterpState> interpScratch = new();
+    private readonly Scratch<DefState> defScratch = new();
+    private readonly Scratch<CacheEntry> cacheScratch = new();
+    private readonly Scratch<CGlobals> globalsScratch = new();
+
+    private void ResetScratch()
+    {
+        heapScratch.Reset();
+        refScratch.Reset();
+        interpScratch.Reset();
+        defScratch.Reset();
+        cacheScratch.Reset();
+        globalsScratch.Reset();
+    }
+
+    /// <summary>
+    /// Arrays of exact lengths for transient states, handed out afresh after each <see cref="Reset"/>: one build may
+    /// take several of one length (e.g. every interpreter's <c>sys.modules</c>), each is given out once per build.
+    /// </summary>
+    private sealed class Scratch<T>
+    {
+        private List<T[]>?[] byLength = new List<T[]>?[16];
+        private int[] given = new int[16];
+
+        public void Reset() => Array.Clear(given);
+
+        public T[] Get(int length)
+        {
+            if (length == 0) return [];
+            if (length >= byLength.Length)
+            {
+                Array.Resize(ref byLength, length * 2);
+                Array.Resize(ref given, length * 2);
+            }
+            var arrays = byLength[length] ??= [];
+            var k = given[length]++;
+            if (k == arrays.Count) arrays.Add(new T[length]);
+            return arrays[k];
+        }
+    }
 }
 
 /// <summary>The model broke one of its own invariants: a bug in Verify, never in the trace.</summary>

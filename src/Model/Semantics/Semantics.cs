@@ -255,32 +255,59 @@ public abstract class Semantics
     public Transition Apply(State s, Action action, Catalogue cat)
     {
         if (!IsEnabled(s, action, cat)) throw new ArgumentException(WhyDisabled(s, action, cat), nameof(action));
-        var m = Machine.Rent(cat, s);
-        var outcome = Outcome.Ok;
+        var events = new List<Event>(16); // the transition's own list
+        var after = Run(s, action, cat, events, refCountEvents: true, transient: false, out var error, out var crash);
+        var outcome = crash is { } c ? Outcome.Crashed(c.Kind, Hazards.Describe(c.Hazard, cat))
+            : error is not null ? Outcome.Error(error)
+            : Outcome.Ok;
+        return new Transition(action, after, events, outcome);
+    }
+
+    /// <summary>
+    /// <see cref="Apply"/> for a search, which needs only the next state and the events: the same state and the same
+    /// events, without the <see cref="Outcome"/> (whose crash text costs more than many steps) and into
+    /// <paramref name="events"/>, a list the caller reuses (it is cleared first; it is valid until the caller's next
+    /// step). <paramref name="action"/> must be enabled in <paramref name="s"/>: unlike <see cref="Apply"/>, nothing checks it.
+    /// With <paramref name="refCountEvents"/> false, increfs and decrefs are left out of the events (frees and every
+    /// other event stay, so crashes are found as before), for a caller that reads no event. With
+    /// <paramref name="transient"/>, the state is the caller's only until its next step on this thread: its tables may be
+    /// arrays the next step reuses (for a search that encodes each successor at once and keeps only the encoding).
+    /// </summary>
+    public State Successor(State s, Action action, Catalogue cat, List<Event> events, bool refCountEvents = true, bool transient = false)
+    {
+        events.Clear();
+        return Run(s, action, cat, events, refCountEvents, transient, out _, out _);
+    }
+
+    /// <summary>One transition, its events into <paramref name="events"/>: the next state, and the ImportError or the crash, if any.</summary>
+    private State Run(State s, Action action, Catalogue cat, List<Event> events, bool refCountEvents, bool transient,
+        out string? error, out (Hazard Hazard, CrashKind Kind)? crash)
+    {
+        var m = Machine.Rent(cat, s, events, refCountEvents, transient);
+        error = null;
         try
         {
             Run(m, action);
         }
         catch (PythonImportError e)
         {
-            outcome = Outcome.Error(e.Message);
+            error = e.Message;
         }
         m.ActAs(Interp.Main);
         if (m.Phase == ProcessPhase.Running) m.CollectAllLive();
 
-        var events = m.EventList; // the machine is done with: its list becomes the transition's
-        if (FirstCrash(s, events) is { } c)
+        crash = FirstCrash(s, events);
+        if (crash is { } c)
         {
             // The process dies at the crashing event: nothing after it happens, and nothing of the
             // half-done step can be observed. The state records the crash and keeps what was before.
             events.RemoveRange(c.Hazard.EventIndex + 1, events.Count - c.Hazard.EventIndex - 1);
             m.Return();
-            return new Transition(action, s.WithPhase(ProcessPhase.Crashed), events,
-                Outcome.Crashed(c.Kind, Hazards.Describe(c.Hazard, cat)));
+            return s.WithPhase(ProcessPhase.Crashed);
         }
         var after = m.Phase == ProcessPhase.Running ? m.FreezeAfterCollect() : m.Freeze();
         m.Return();
-        return new Transition(action, after, events, outcome);
+        return after;
     }
 
     /// <summary>The first hazard among the events that crashes this version (<see cref="Hazards.InEvents"/>, in order).</summary>

@@ -36,7 +36,17 @@ public sealed class State : IEquatable<State>
     }
 
     /// <summary>The same process in another phase (e.g. crashed in the middle of the next step).</summary>
-    public State WithPhase(ProcessPhase phase) => new(phase, Interps, Defs, Cache, Globals, IndexCounter, Heap);
+    public State WithPhase(ProcessPhase phase) =>
+        new(phase, Interps, Defs, Cache, Globals, IndexCounter, Heap) { RootWalked = RootWalked };
+
+    /// <summary>
+    /// How many objects, from index 0, are numbered in the order of the walk from the roots that
+    /// <see cref="CanonicalForm"/> makes under the slots' own order (every def's <c>m_copy</c>, every cache record's
+    /// dict, then each interpreter's roots in slot order; each object's references depth first), and are exactly the
+    /// objects it reaches; -1 if not known. <see cref="Machine.Freeze"/> numbers every state it builds so, which spares
+    /// the encoding that walk.
+    /// </summary>
+    internal int RootWalked { get; init; } = -1;
 
     public InterpState Interp(int id) => Interps[id];
     public HeapObject Obj(ObjId id) => Heap[id.Value];
