@@ -105,7 +105,7 @@ internal static partial class CheckCommand
         }
         var outcome = new CheckOutcome(settings, runs);
         var report = CheckJson.Render(outcome);
-        Write(() => { File.WriteAllText(Path.Combine(outDir, "result.json"), report); return 0; }, outDir);
+        Write(() => { AtomicFile.WriteAllText(Path.Combine(outDir, "result.json"), report); return 0; }, outDir);
         if (json) cli.Out.Write(report);
         else if (cli.Terminal) CheckTable.Footer(outcome, outDir, cli.Out);
         else CheckText.Footer(outcome, outDir, cli.Out);
@@ -142,15 +142,17 @@ internal static partial class CheckCommand
 
     /// <summary>
     /// Creates the output folder and removes the traces and reports an earlier check left for the semantics this
-    /// one runs, so that every file there belongs to this run.
+    /// one runs, so that every file there belongs to this run, and any temporary file a killed run left.
     /// </summary>
     private static void PrepareOut(CheckSettings settings) => Write(() =>
     {
         Directory.CreateDirectory(settings.OutDir);
+        AtomicFile.RemoveLeftovers(settings.OutDir);
         foreach (var s in settings.Semantics)
         {
             var dir = Path.Combine(settings.OutDir, s.Name);
             if (!Directory.Exists(dir)) continue;
+            AtomicFile.RemoveLeftovers(dir);
             foreach (var f in Directory.EnumerateFiles(dir, "*.trace.json").Concat(Directory.EnumerateFiles(dir, "*.md")).ToList())
                 File.Delete(f);
         }

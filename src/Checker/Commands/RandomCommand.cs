@@ -106,7 +106,7 @@ internal static class RandomCommand
             Console.CancelKeyPress -= onCancel;
         }
         var report = RandomReport.Json(results, settings);
-        Write(() => { File.WriteAllText(Path.Combine(dir, "result.json"), report); return 0; }, settings.OutDir);
+        Write(() => { AtomicFile.WriteAllText(Path.Combine(dir, "result.json"), report); return 0; }, settings.OutDir);
         if (json) cli.Out.Write(report);
         else RandomReport.Footer(results, settings, cli.Out);
         return CheckOutcome.Worst(results.Select(r => r.Result.ExitCode));
@@ -126,14 +126,16 @@ internal static class RandomCommand
         return FindingFiles.Save(settings.OutDir, RandomSettings.Subdir, settings.Spec, config, verdict, foundBy);
     }
 
-    /// <summary>Creates the folder and removes the traces and reports an earlier random run left for these semantics.</summary>
+    /// <summary>Creates the folder and removes the traces and reports an earlier random run left for these semantics (and stray temporary files).</summary>
     private static int Prepare(string dir, IEnumerable<Semantics> semantics)
     {
         Directory.CreateDirectory(dir);
+        AtomicFile.RemoveLeftovers(dir);
         foreach (var s in semantics)
         {
             var sub = Path.Combine(dir, s.Name);
             if (!Directory.Exists(sub)) continue;
+            AtomicFile.RemoveLeftovers(sub);
             foreach (var f in Directory.EnumerateFiles(sub, "*.trace.json").Concat(Directory.EnumerateFiles(sub, "*.md")).ToList())
                 File.Delete(f);
         }
