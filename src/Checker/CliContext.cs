@@ -6,7 +6,9 @@ namespace Verify.Checker;
 /// Where a command writes, and the one place that turns exceptions into exit codes: bad input is a
 /// message and exit 2, anything else is a bug in Verify (exit 70, stack trace only with --verbose).
 /// </summary>
-internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool terminal, Option<bool> verbose, bool errTerminal = false)
+/// <param name="cancel">stops long commands as a signal does (tests interrupt runs with it); default: never</param>
+internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool terminal, Option<bool> verbose, bool errTerminal = false,
+    CancellationToken cancel = default)
 {
     public TextWriter Out { get; } = stdout;
     public TextWriter Err { get; } = stderr;
@@ -14,6 +16,12 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool term
     public bool Terminal { get; } = terminal;
     /// <summary>stderr is an interactive terminal: show live progress there.</summary>
     public bool ErrTerminal { get; } = errTerminal;
+
+    /// <summary>
+    /// The one seam through which long commands (check, random, conform, bench) are interrupted: SIGINT, SIGTERM
+    /// or the caller's token. Dispose it when the command's long part is over.
+    /// </summary>
+    public Interruption Interruptible() => new(cancel);
 
     public int Guard(ParseResult parse, Func<int> body)
     {

@@ -66,49 +66,38 @@ internal static class RandomCommand
         var dir = Path.Combine(settings.OutDir, RandomSettings.Subdir);
         Write(() => Prepare(dir, settings.Semantics), settings.OutDir);
         if (!json) RandomReport.Header(settings, cli.Out);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (cancel.IsCancellationRequested) return;
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        // Ctrl-C, SIGTERM or the caller's token end the runs early; what was found so far is still shrunk and written.
+        using var stop = cli.Interruptible();
         var results = new List<RandomSemanticsRun>();
-        try
+        foreach (var semantics in settings.Semantics)
         {
-            foreach (var semantics in settings.Semantics)
+            var config = settings.Spec.ConfigurationFor(semantics);
+            var progress = cli.ErrTerminal ? new ProgressLine(cli.Err, semantics.Name) : null;
+            RandomResult result;
+            try
             {
-                var config = settings.Spec.ConfigurationFor(semantics);
-                var progress = cli.ErrTerminal ? new ProgressLine(cli.Err, semantics.Name) : null;
-                RandomResult result;
-                try
-                {
-                    var options = settings.Options with { Cancel = cancel.Token };
-                    if (progress is not null)
-                        options = options with { OnProgress = n => cli.Err.Write($"\r{semantics.Name}: {n:N0} of {settings.Options.Runs:N0} runs\u001b[K") };
-                    result = RandomSearch.Run(config, options);
-                }
-                finally
-                {
-                    progress?.Clear();
-                }
-                var saved = result.Verdicts
-                    .Select(v => v.Kind == RandomVerdictKind.Violated ? Write(() => Save(settings, config, v), settings.OutDir) : null)
-                    .ToList();
-                var run = new RandomSemanticsRun(result, saved);
-                results.Add(run);
-                if (!json) RandomReport.Run(run, settings, cli.Out);
+                var options = settings.Options with { Cancel = stop.Token };
+                if (progress is not null)
+                    options = options with { OnProgress = n => cli.Err.Write($"\r{semantics.Name}: {n:N0} of {settings.Options.Runs:N0} runs\u001b[K") };
+                result = RandomSearch.Run(config, options);
             }
+            finally
+            {
+                progress?.Clear();
+            }
+            var saved = result.Verdicts
+                .Select(v => v.Kind == RandomVerdictKind.Violated ? Write(() => Save(settings, config, v), settings.OutDir) : null)
+                .ToList();
+            var run = new RandomSemanticsRun(result, saved);
+            results.Add(run);
+            if (!json) RandomReport.Run(run, settings, cli.Out);
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-        var report = RandomReport.Json(results, settings);
+        var report = RandomReport.Json(results, settings, stop.Cause);
         Write(() => { AtomicFile.WriteAllText(Path.Combine(dir, "result.json"), report); return 0; }, settings.OutDir);
         if (json) cli.Out.Write(report);
         else RandomReport.Footer(results, settings, cli.Out);
+        if (stop.Cause is { } cause)
+            cli.Err.WriteLine($"interrupted ({cause}): the partial result, marked incomplete, is in {Path.Combine(dir, "result.json")}");
         return CheckOutcome.Worst(results.Select(r => r.Result.ExitCode));
     }
 
