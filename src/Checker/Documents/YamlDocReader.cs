@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Verify.Checker.Documents;
@@ -16,6 +17,9 @@ internal static partial class YamlDocReader
         var scanner = new Scanner(new StringReader(text));
         try
         {
+            // YamlStream builds its tree recursively, and a deep enough nesting overflows the stack, which kills the
+            // process: measure the nesting on the parser's flat event stream first.
+            CheckNesting(text, file);
             stream.Load(new Parser(scanner));
         }
         catch (YamlException e)
@@ -38,6 +42,25 @@ internal static partial class YamlDocReader
             throw new InputException($"{SourceLocation.At(file, (int)second.Start.Line, (int)second.Start.Column)}: the file holds {stream.Documents.Count} YAML documents; a trace or spec is one document");
         }
         return Convert(stream.Documents[0].RootNode, file);
+    }
+
+    private static void CheckNesting(string text, string file)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case MappingStart or SequenceStart:
+                    if (++depth > DocReader.MaxNesting)
+                        throw DocReader.TooDeep(file, (int)parser.Current.Start.Line, (int)parser.Current.Start.Column);
+                    break;
+                case MappingEnd or SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
     }
 
     private static DocNode Convert(YamlNode node, string file)
