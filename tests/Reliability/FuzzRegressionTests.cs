@@ -41,6 +41,32 @@ public sealed class FuzzRegressionTests
         AssertOneLineError(r, "step 1: a step must be an object"); // 64 levels parse; the shape is then wrong, and said so
     }
 
+    [Fact]
+    public void A_huge_interpreter_number_is_an_error_not_a_configuration_of_two_billion_slots()
+    {
+        // Replay sized the configuration to the highest interpreter named: it ran out of memory instead of answering.
+        var trace = CliRunner.TempFile("t.json", """[{"op": "import", "I": 2000000000, "mod": "_testsinglephase"}]""");
+        AssertOneLineError(CliRunner.Run("replay", trace, "--semantics", "cpython-3.12"), trace + ":1:", "'I' is 2000000000", $"at most {SpecFile.MaxSlots}");
+        var highest = CliRunner.TempFile("ok.json", $$"""[{"op": "new_interp", "I": {{SpecFile.MaxSlots}}, "mode": "legacy"}]""");
+        Assert.Equal(0, CliRunner.Run("replay", highest, "--semantics", "cpython-3.12").Code);
+    }
+
+    [Theory]
+    [InlineData("slots: 2000000000\n", "'slots' is the number of subinterpreter slots and must be from 1 to 64")]
+    [InlineData("slots: 65\n", "must be from 1 to 64, not 65")]
+    public void Too_many_slots_is_an_error_not_a_hang(string text, string expected)
+    {
+        var spec = CliRunner.TempFile("s.yaml", text);
+        AssertOneLineError(CliRunner.Run("check", spec, "--depth", "1", "--out", CliRunner.TempDir()), spec + ":1:", expected);
+    }
+
+    [Fact]
+    public void An_interpreters_list_longer_than_the_slot_bound_is_an_error()
+    {
+        var spec = CliRunner.TempFile("s.yaml", "interpreters: [" + string.Join(", ", Enumerable.Repeat("legacy", 65)) + "]\n");
+        AssertOneLineError(CliRunner.Run("check", spec, "--depth", "1", "--out", CliRunner.TempDir()), spec + ":1:", "lists 65 slots");
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("a\0b")]
@@ -48,6 +74,14 @@ public sealed class FuzzRegressionTests
     {
         AssertOneLineError(CliRunner.Run("replay", path, "--semantics", "cpython-3.12"), "cannot read the file");
         AssertOneLineError(CliRunner.Run("check", path, "--depth", "1", "--out", CliRunner.TempDir()), "cannot read the file");
+    }
+
+    [Fact]
+    public void An_unknown_semantics_in_a_trace_names_the_trace_line_and_column()
+    {
+        // The message was "unknown semantics '-.inf'", naming neither the file nor the key.
+        var trace = CliRunner.TempFile("t.yaml", "semantics: cpython-3.21\nsteps:\n  - {op: finalize}\n");
+        AssertOneLineError(CliRunner.Run("replay", trace), trace + ":1:12: 'semantics' names 'cpython-3.21'", "Known semantics:");
     }
 
     [Fact]
