@@ -67,6 +67,14 @@ public sealed class FuzzRegressionTests
         AssertOneLineError(CliRunner.Run("check", spec, "--depth", "1", "--out", CliRunner.TempDir()), spec + ":1:", "lists 65 slots");
     }
 
+    [Fact]
+    public void An_empty_out_folder_is_bad_input_not_an_internal_error()
+    {
+        // Directory.CreateDirectory("") throws ArgumentException, which Guard took for a bug in Verify (exit 70).
+        AssertOneLineError(CliRunner.Run("check", "--depth", "1", "--out", ""), "--out ''", "Pass another folder with --out DIR");
+        AssertOneLineError(CliRunner.Run("random", "--runs", "1", "--out", ""), "--out ''");
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("a\0b")]

@@ -161,9 +161,11 @@ internal static partial class CheckCommand
         {
             return body();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new InputException($"{outDir}: cannot write the results there: {e.Message}. Pass another folder with --out DIR");
+            // ArgumentException: a path the OS cannot name at all, such as --out ''.
+            var name = outDir.Length == 0 ? "--out ''" : outDir;
+            throw new InputException($"{name}: cannot write the results there: {e.Message.TrimEnd('.')}. Pass another folder with --out DIR");
         }
     }
 

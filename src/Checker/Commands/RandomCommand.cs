@@ -63,6 +63,9 @@ internal static class RandomCommand
 
     public static int Run(CliContext cli, RandomSettings settings, bool json)
     {
+        // Path.Combine would quietly turn --out '' into ./random: say it is no folder, as check does.
+        if (settings.OutDir.Length == 0)
+            throw new InputException("--out '': cannot write the results there: an empty folder name. Pass another folder with --out DIR");
         var dir = Path.Combine(settings.OutDir, RandomSettings.Subdir);
         Write(() => Prepare(dir, settings.Semantics), settings.OutDir);
         if (!json) RandomReport.Header(settings, cli.Out);
@@ -137,9 +140,11 @@ internal static class RandomCommand
         {
             return body();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new InputException($"{outDir}: cannot write the results there: {e.Message}. Pass another folder with --out DIR");
+            // ArgumentException: a path the OS cannot name at all, such as --out ''.
+            var name = outDir.Length == 0 ? "--out ''" : outDir;
+            throw new InputException($"{name}: cannot write the results there: {e.Message.TrimEnd('.')}. Pass another folder with --out DIR");
         }
     }
 
