@@ -85,6 +85,16 @@ public sealed class FuzzRegressionTests
     }
 
     [Fact]
+    public void A_lone_surrogate_escape_in_json_is_malformed_json_with_its_position()
+    {
+        // Utf8JsonReader accepts "\ud800"; GetString then threw InvalidOperationException: exit 70.
+        var spec = CliRunner.TempFile("s.json", """{"slots": "\ud800", "depth": 2}""");
+        AssertOneLineError(CliRunner.Run("check", spec, "--out", CliRunner.TempDir()), spec + ":1:11: malformed JSON");
+        var trace = CliRunner.TempFile("t.json", """[{"op": "import", "I": 0, "mod": "\udfff"}]""");
+        AssertOneLineError(CliRunner.Run("replay", trace, "--semantics", "cpython-3.12"), trace + ":1:", "malformed JSON");
+    }
+
+    [Fact]
     public void An_unknown_semantics_in_a_trace_names_the_trace_line_and_column()
     {
         // The message was "unknown semantics '-.inf'", naming neither the file nor the key.
