@@ -23,6 +23,13 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool term
     /// </summary>
     public Interruption Interruptible() => new(cancel);
 
+    /// <summary>
+    /// A message on one line, whatever it quotes (another program's stderr, a file's text), so that a script reading
+    /// stderr line by line gets one error per line.
+    /// </summary>
+    public static string OneLine(string message) =>
+        string.Join(" ", message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
     public int Guard(ParseResult parse, Func<int> body)
     {
         try
@@ -31,7 +38,7 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool term
         }
         catch (InputException e)
         {
-            Err.WriteLine("error: " + e.Message);
+            Err.WriteLine("error: " + OneLine(e.Message));
             return ExitCodes.BadInput;
         }
         catch (Exception e)

@@ -103,6 +103,13 @@ public sealed class FuzzRegressionTests
     }
 
     [Fact]
+    public void A_message_that_quotes_another_program_is_still_one_line()
+    {
+        // conform --python quoted a pyenv shim's multi-line complaint verbatim.
+        Assert.Equal("a b c", Verify.Checker.CliContext.OneLine("a\n\n  b\r\nc\n"));
+    }
+
+    [Fact]
     public void A_file_over_the_size_limit_is_refused_before_it_is_read()
     {
         var path = Path.Combine(CliRunner.TempDir(), "big.yaml");
