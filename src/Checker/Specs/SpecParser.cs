@@ -82,7 +82,7 @@ internal static class SpecParser
     {
         var slots = top.OptionalInt("slots");
         if (slots is < 1 or > SpecFile.MaxSlots)
-            throw new InputException($"{SourceLocation.At(file, top.Node("slots"))}: 'slots' is the number of subinterpreter slots and must be from 1 to {SpecFile.MaxSlots}, not {slots}");
+            throw new InputException($"{SourceLocation.At(file, top.Node("slots"))}: 'slots' is the number of subinterpreter slots and must be at least 1 and at most {SpecFile.MaxSlots}, not {slots}");
         if (top.Node("interpreters") is not { } node)
             return slots is { } n ? Enumerable.Repeat(SlotKind.Any, n).ToList() : null;
         if (slots is not null)
