@@ -13,15 +13,16 @@ internal static class Cli
     /// <param name="terminal">stdout is a terminal: tables and colour</param>
     /// <param name="errTerminal">stderr is a terminal: live progress of long searches</param>
     /// <param name="search">the search <c>verify check</c> runs (default: <see cref="Explorer.Run"/>)</param>
+    /// <param name="cancel">interrupts a long command as Ctrl-C or SIGTERM does (for tests)</param>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool terminal = false, bool errTerminal = false,
-        CheckCommand.Search? search = null)
+        CheckCommand.Search? search = null, CancellationToken cancel = default)
     {
         var verbose = new Option<bool>("--verbose", "-v")
         {
             Description = "on an internal error, print the stack trace",
             Recursive = true,
         };
-        var cli = new CliContext(stdout, stderr, terminal, verbose, errTerminal);
+        var cli = new CliContext(stdout, stderr, terminal, verbose, errTerminal, cancel);
         var root = new RootCommand("Verify: a model checker for how CPython isolates legacy single-phase extension modules between interpreters.\n" +
                                    "Without a command: 'verify check' on the built-in default spec (specs/default.yaml).")
         {
@@ -35,7 +36,7 @@ internal static class Cli
             ConformCommand.Create(cli),
         };
         // The main job: every semantics against every property on the default spec's bounds.
-        root.SetAction(_ => Run(["check"], stdout, stderr, terminal, errTerminal, search));
+        root.SetAction(_ => Run(["check"], stdout, stderr, terminal, errTerminal, search, cancel));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

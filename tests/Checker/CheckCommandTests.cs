@@ -119,18 +119,25 @@ public class CheckCommandTests
         Assert.Equal(1, r.Code);
         Assert.Equal(File.ReadAllText(Path.Combine(outDir, "result.json")), r.Out);
         var json = JsonNode.Parse(r.Out)!.AsObject();
-        Assert.Equal(["spec", "interpreters", "modules", "depth", "limits", "symmetry", "storage", "stop_at_first_violation", "exit_code", "results"],
+        Assert.Equal(["spec", "interpreters", "modules", "depth", "limits", "symmetry", "storage", "stop_at_first_violation", "complete", "interrupted",
+                      "exit_code", "results"],
             json.Select(kv => kv.Key));
+        Assert.True((bool)json["complete"]!);
+        Assert.Null(json["interrupted"]);
         Assert.Equal(spec, (string)json["spec"]!);
         Assert.Equal("[[\"legacy\"]]", json["interpreters"]!.ToJsonString());
         Assert.Equal(2, (int)json["depth"]!);
-        Assert.Equal(["max_states", "max_seconds", "max_memory_bytes"], json["limits"]!.AsObject().Select(kv => kv.Key));
+        Assert.Equal(["max_states", "max_seconds", "max_memory_bytes", "max_memory_default"], json["limits"]!.AsObject().Select(kv => kv.Key));
+        // No --max-memory: the default share of the machine's memory, said to be the default.
+        Assert.Equal(CheckCommand.DefaultMaxMemory(), (long)json["limits"]!["max_memory_bytes"]!);
+        Assert.True((bool)json["limits"]!["max_memory_default"]!);
         Assert.Equal(1, (int)json["exit_code"]!);
         var run = Assert.Single(json["results"]!.AsArray())!.AsObject();
-        Assert.Equal(["semantics", "exit_code", "stats", "properties"], run.Select(kv => kv.Key));
-        Assert.Equal(["generated", "distinct", "distinct_unreduced", "depth", "elapsed_seconds", "states_per_second", "peak_memory_bytes",
-                      "stored_bytes", "bytes_per_state", "collision_probability", "storage", "symmetry", "workers", "stop", "complete", "unexplored"],
+        Assert.Equal(["semantics", "exit_code", "stats", "timing", "properties"], run.Select(kv => kv.Key));
+        Assert.Equal(["generated", "distinct", "distinct_unreduced", "depth", "stored_bytes", "bytes_per_state", "collision_probability", "storage",
+                      "symmetry", "stop", "complete", "unexplored"],
             run["stats"]!.AsObject().Select(kv => kv.Key));
+        Assert.Equal(["elapsed_seconds", "states_per_second", "peak_memory_bytes", "workers"], run["timing"]!.AsObject().Select(kv => kv.Key));
         Assert.Equal("depth_bound", (string)run["stats"]!["stop"]!);
         Assert.Equal(2, (int)run["stats"]!["depth"]!);
         var props = run["properties"]!.AsArray();
@@ -277,7 +284,8 @@ public class CheckCommandTests
             options.OnProgress(new ExploreProgress(3, 1000, 2500, 40, TimeSpan.FromSeconds(2), 5 << 20));
             return Fake(_ => (StopReason.Fixpoint, Verdict.Holds))(config, options);
         };
-        var code = Verify.Checker.Cli.Run(["check", "--out", CliRunner.TempDir(), "--semantics", "cpython-3.12"], stdout, stderr, errTerminal: true, search: search);
+        var code = Verify.Checker.Cli.Run(["check", "--out", CliRunner.TempDir(), "--semantics", "cpython-3.12"], stdout, stderr, errTerminal: true, search: search,
+            cancel: TestContext.Current.CancellationToken);
         Assert.Equal(0, code);
         var err = stderr.ToString();
         Assert.StartsWith("\rcpython-3.12: depth 3, 1,000 distinct, 2,500 generated, 40 queued, 500 states/s, 5.0 MiB, 00:00:02", err);
@@ -290,7 +298,8 @@ public class CheckCommandTests
     {
         var spec = CliRunner.TempFile("d1.yaml", D1Spec);
         var stdout = new StringWriter();
-        var code = Verify.Checker.Cli.Run(["check", spec, "--out", CliRunner.TempDir()], stdout, new StringWriter(), terminal: true);
+        var code = Verify.Checker.Cli.Run(["check", spec, "--out", CliRunner.TempDir()], stdout, new StringWriter(), terminal: true,
+            cancel: TestContext.Current.CancellationToken);
         Assert.Equal(1, code);
         var text = stdout.ToString();
         Assert.Contains("\u2502", text); // a table border
@@ -310,7 +319,7 @@ public class CheckCommandTests
         var r = CliRunner.Run("check", spec, "--out", outDir, "--max-states", "5", "--workers", "2");
         var stats = ResultJson(outDir)["results"]![0]!["stats"]!;
         // Explorer.Run is a stub (the reference search) until the parallel explorer lands; it ignores the limits.
-        Assert.SkipWhen((int)stats["workers"]! == 1 && (string)stats["storage"]! == "exact",
+        Assert.SkipWhen((int)ResultJson(outDir)["results"]![0]!["timing"]!["workers"]! == 1 && (string)stats["storage"]! == "exact",
             "Explorer.Run ignores --workers and storage, so it is still the stub that ignores --max-states");
         Assert.Equal(3, r.Code);
         Assert.Equal("max_states", (string)stats["stop"]!);

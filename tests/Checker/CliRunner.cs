@@ -14,7 +14,7 @@ internal static class CliRunner
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = Cli.Run(args, stdout, stderr, search: search);
+        var code = Cli.Run(args, stdout, stderr, search: search, cancel: Xunit.TestContext.Current.CancellationToken);
         return new Result(code, stdout.ToString(), stderr.ToString());
     }
 

@@ -83,35 +83,23 @@ internal static class BenchCommand
         if (!json) BenchText.Header(settings, machine, cli.Out);
 
         var runs = new List<BenchRun>();
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        // Ctrl-C, SIGTERM or the caller's token end the series; the runs done so far are reported.
+        using var stop = cli.Interruptible();
+        foreach (var semantics in settings.Semantics)
         {
-            if (cancel.IsCancellationRequested) return;
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            foreach (var semantics in settings.Semantics)
-            {
-                WarmUp(settings, semantics);
-                foreach (var (series, kinds) in Configurations(settings))
-                    foreach (var symmetry in settings.Symmetries)
-                    {
-                        if (cancel.IsCancellationRequested) break;
-                        var run = RunOne(cli, settings, semantics, series, kinds, symmetry, cancel.Token);
-                        runs.Add(run);
-                        if (!json) BenchText.Row(run, cli.Out);
-                    }
-            }
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
+            if (stop.IsInterrupted) break;
+            WarmUp(settings, semantics, stop.Token);
+            foreach (var (series, kinds) in Configurations(settings))
+                foreach (var symmetry in settings.Symmetries)
+                {
+                    if (stop.IsInterrupted) break;
+                    var run = RunOne(cli, settings, semantics, series, kinds, symmetry, stop.Token);
+                    runs.Add(run);
+                    if (!json) BenchText.Row(run, cli.Out);
+                }
         }
 
-        var outcome = new BenchOutcome(settings, machine, started, runs, cancel.IsCancellationRequested);
+        var outcome = new BenchOutcome(settings, machine, started, runs, stop.IsInterrupted);
         if (json) cli.Out.Write(BenchJson.Render(outcome));
         else BenchText.Footer(outcome, cli.Out);
         return outcome.ExitCode;
@@ -150,8 +138,8 @@ internal static class BenchCommand
     /// that the first reported run does not pay for compiling the semantics' code (tiered JIT: the hot paths are
     /// recompiled optimised after their first calls, which takes about a second).
     /// </summary>
-    private static void WarmUp(BenchSettings s, Semantics semantics) =>
-        Explorer.Run(Configure(s, semantics, s.Spec.SlotKinds), Options(s, true) with { MaxSeconds = Math.Min(WarmUpSeconds, s.MaxSeconds) });
+    private static void WarmUp(BenchSettings s, Semantics semantics, CancellationToken cancel) =>
+        Explorer.Run(Configure(s, semantics, s.Spec.SlotKinds), Options(s, true) with { MaxSeconds = Math.Min(WarmUpSeconds, s.MaxSeconds), Cancel = cancel });
 
     private static BenchRun RunOne(CliContext cli, BenchSettings s, Semantics semantics, BenchSeries series, IReadOnlyList<SlotKind> kinds,
         bool symmetry, CancellationToken cancel)

@@ -35,7 +35,11 @@ internal static partial class CheckCommand
         var property = new Option<string[]>("--property", "-p") { HelpName = "NAME", Description = "check this property (repeatable); default: the spec's 'properties'" };
         var maxStates = new Option<long?>("--max-states") { HelpName = "N", Description = "stop each search after this many distinct states (the verdict is then 'incomplete')" };
         var maxSeconds = new Option<double?>("--max-seconds") { HelpName = "S", Description = "stop each search after this many seconds" };
-        var maxMemory = new Option<string?>("--max-memory") { HelpName = "SIZE", Description = "stop each search when it uses this much memory: bytes, or a size such as 512M or 4G" };
+        var maxMemory = new Option<string?>("--max-memory")
+        {
+            HelpName = "SIZE",
+            Description = $"stop each search when it uses this much memory: bytes, or a size such as 512M or 4G (default: {MemoryPercent}% of the memory available to verify)",
+        };
         var depth = new Option<int?>("--depth") { HelpName = "N", Description = "explore no trace longer than this (default: the spec's 'depth', else to the fixpoint)" };
         var exact = new Option<bool>("--exact") { Description = "store whole states instead of 64-bit fingerprints (no collision risk; more memory)" };
         var noSymmetry = new Option<bool>("--no-symmetry") { Description = "do not treat subinterpreter slots of the same kind as interchangeable" };
@@ -61,11 +65,14 @@ internal static partial class CheckCommand
                 MaxDepth = Positive(parse.GetValue(depth), "--depth", "the length of the longest trace to explore") ?? specFile.Depth,
                 MaxStates = Positive(parse.GetValue(maxStates), "--max-states", "a number of distinct states"),
                 MaxSeconds = PositiveSeconds(parse.GetValue(maxSeconds)),
-                MaxMemoryBytes = parse.GetValue(maxMemory) is { } size ? ParseSize(size) : null,
+                MaxMemoryBytes = parse.GetValue(maxMemory) is { } size ? ParseSize(size) : DefaultMaxMemory(),
                 StopAtFirstViolation = parse.GetValue(first),
             };
             if (Positive(parse.GetValue(workers), "--workers", "a number of threads") is { } n) options = options with { Workers = n };
-            var settings = new CheckSettings(specFile, chosenSemantics, options, parse.GetValue(outDir)!);
+            var settings = new CheckSettings(specFile, chosenSemantics, options, parse.GetValue(outDir)!)
+            {
+                MemoryDefault = parse.GetValue(maxMemory) is null,
+            };
             return Run(cli, settings, search, parse.GetValue(json));
         }));
         return command;
@@ -79,36 +86,25 @@ internal static partial class CheckCommand
         var text = !json;
         if (text) Header(cli, settings);
         var runs = new List<SemanticsRun>();
-        // The first Ctrl-C stops the searches (each reports what it covered, as incomplete); a second one kills.
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        // Ctrl-C, SIGTERM or the caller's token stop the searches as a limit does: each reports what it covered,
+        // as incomplete, and the files below are still written; a second signal kills.
+        using var stop = cli.Interruptible();
+        foreach (var semantics in settings.Semantics)
         {
-            if (cancel.IsCancellationRequested) return;
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            foreach (var semantics in settings.Semantics)
-            {
-                var run = RunOne(cli, settings, semantics, search, cancel.Token);
-                runs.Add(run);
-                if (!text) continue;
-                if (cli.Terminal) CheckTable.Run(run, outDir, cli.Out);
-                else CheckText.Run(run, outDir, cli.Out);
-            }
+            var run = RunOne(cli, settings, semantics, search, stop.Token);
+            runs.Add(run);
+            if (!text) continue;
+            if (cli.Terminal) CheckTable.Run(run, outDir, cli.Out);
+            else CheckText.Run(run, outDir, cli.Out);
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-        var outcome = new CheckOutcome(settings, runs);
+        var outcome = new CheckOutcome(settings, runs) { Interrupted = stop.Cause };
         var report = CheckJson.Render(outcome);
-        Write(() => { File.WriteAllText(Path.Combine(outDir, "result.json"), report); return 0; }, outDir);
+        Write(() => { AtomicFile.WriteAllText(Path.Combine(outDir, "result.json"), report); return 0; }, outDir);
         if (json) cli.Out.Write(report);
         else if (cli.Terminal) CheckTable.Footer(outcome, outDir, cli.Out);
         else CheckText.Footer(outcome, outDir, cli.Out);
+        if (outcome.Interrupted is { } cause)
+            cli.Err.WriteLine($"interrupted ({cause}): the partial result, marked incomplete, is in {Path.Combine(outDir, "result.json")}");
         return outcome.ExitCode;
     }
 
@@ -142,15 +138,17 @@ internal static partial class CheckCommand
 
     /// <summary>
     /// Creates the output folder and removes the traces and reports an earlier check left for the semantics this
-    /// one runs, so that every file there belongs to this run.
+    /// one runs, so that every file there belongs to this run, and any temporary file a killed run left.
     /// </summary>
     private static void PrepareOut(CheckSettings settings) => Write(() =>
     {
         Directory.CreateDirectory(settings.OutDir);
+        AtomicFile.RemoveLeftovers(settings.OutDir);
         foreach (var s in settings.Semantics)
         {
             var dir = Path.Combine(settings.OutDir, s.Name);
             if (!Directory.Exists(dir)) continue;
+            AtomicFile.RemoveLeftovers(dir);
             foreach (var f in Directory.EnumerateFiles(dir, "*.trace.json").Concat(Directory.EnumerateFiles(dir, "*.md")).ToList())
                 File.Delete(f);
         }
@@ -163,9 +161,11 @@ internal static partial class CheckCommand
         {
             return body();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new InputException($"{outDir}: cannot write the results there: {e.Message}. Pass another folder with --out DIR");
+            // ArgumentException: a path the OS cannot name at all, such as --out ''.
+            var name = outDir.Length == 0 ? "--out ''" : outDir;
+            throw new InputException($"{name}: cannot write the results there: {e.Message.TrimEnd('.')}. Pass another folder with --out DIR");
         }
     }
 
@@ -197,6 +197,20 @@ internal static partial class CheckCommand
         value is { } v && !(v > 0 && double.IsFinite(v))
             ? throw new InputException($"--max-seconds must be a positive number of seconds, such as 60 or 0.5, not {v.ToString(CultureInfo.InvariantCulture)}")
             : value;
+
+    /// <summary>The share of the available memory a search may use by default.</summary>
+    public const int MemoryPercent = 60;
+
+    /// <summary>
+    /// The default of --max-memory: <see cref="MemoryPercent"/>% of what the GC may use (physical memory, or the
+    /// container's limit). The limit is compared with the managed heap; the rest of the process (the runtime, the
+    /// heap's own slack, the report written after the stop) needs the remaining share, so that a search stops with
+    /// its report instead of being killed by the operating system.
+    /// </summary>
+    public static long DefaultMaxMemory() => AvailableMemory() / 100 * MemoryPercent;
+
+    /// <summary>The memory the GC may use: physical memory, or a container's or GCHeapHardLimit's limit.</summary>
+    public static long AvailableMemory() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
     [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SizePattern();

@@ -80,13 +80,24 @@ internal static class ConformCommand
 
             var conformance = new ConformanceRunner(target, model, backendName, probe, TimeSpan.FromSeconds(seconds));
             var results = new List<TraceComparison>();
-            for (var i = 0; i < files.Count; i++)
-                results.Add(conformance.Run(parsed[i], n, parse.GetValue(record) ? files[i] : null));
+            // Ctrl-C, SIGTERM or the caller's token stop between traces; the traces done so far are reported.
+            using var stop = cli.Interruptible();
+            for (var i = 0; i < files.Count && !stop.IsInterrupted; i++)
+            {
+                var result = conformance.Run(parsed[i], n, parse.GetValue(record) ? files[i] : null);
+                // A Ctrl-C on a terminal reaches the CPython child too, so a trace that ended after the interruption
+                // may show the signal rather than CPython's behaviour: it is left out rather than reported.
+                if (stop.IsInterrupted) break;
+                results.Add(result);
+            }
 
             var code = results.Any(r => r.Status == TraceStatus.Error) ? ExitCodes.Internal
-                : results.Any(r => r.Status == TraceStatus.Disagree) ? ExitCodes.Violated : ExitCodes.Ok;
-            if (parse.GetValue(json)) cli.Out.Write(Json(conformance, results, code));
+                : results.Any(r => r.Status == TraceStatus.Disagree) ? ExitCodes.Violated
+                : stop.IsInterrupted ? ExitCodes.Incomplete : ExitCodes.Ok;
+            if (parse.GetValue(json)) cli.Out.Write(Json(conformance, results, code, files.Count, stop.Cause));
             else Text(cli.Out, conformance, results);
+            if (stop.Cause is { } cause)
+                cli.Err.WriteLine($"interrupted ({cause}) after {results.Count} of {files.Count} traces: the result is incomplete");
             return code;
         }));
         return command;
@@ -160,7 +171,7 @@ internal static class ConformCommand
     /// <summary>"defs[_testmultiphase]" and "defs[_testoptout]" are one line in the summary: the reason is the same.</summary>
     private static string Generic(string field) => field.StartsWith("defs[") ? "defs (" + field[5..^1] + ")" : field;
 
-    private static string Json(ConformanceRunner c, List<TraceComparison> results, int code)
+    private static string Json(ConformanceRunner c, List<TraceComparison> results, int code, int traceCount, string? interrupted)
     {
         var traces = new JsonArray();
         foreach (var r in results)
@@ -196,6 +207,8 @@ internal static class ConformCommand
             ["backend"] = c.Backend,
             ["semantics"] = c.Semantics.Name,
             ["exit_code"] = code,
+            ["complete"] = results.Count == traceCount,
+            ["interrupted"] = interrupted,
             ["traces"] = traces,
         };
         return root.ToJsonString(new JsonSerializerOptions

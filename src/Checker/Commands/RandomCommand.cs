@@ -63,52 +63,44 @@ internal static class RandomCommand
 
     public static int Run(CliContext cli, RandomSettings settings, bool json)
     {
+        // Path.Combine would quietly turn --out '' into ./random: say it is no folder, as check does.
+        if (settings.OutDir.Length == 0)
+            throw new InputException("--out '': cannot write the results there: an empty folder name. Pass another folder with --out DIR");
         var dir = Path.Combine(settings.OutDir, RandomSettings.Subdir);
         Write(() => Prepare(dir, settings.Semantics), settings.OutDir);
         if (!json) RandomReport.Header(settings, cli.Out);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (cancel.IsCancellationRequested) return;
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        // Ctrl-C, SIGTERM or the caller's token end the runs early; what was found so far is still shrunk and written.
+        using var stop = cli.Interruptible();
         var results = new List<RandomSemanticsRun>();
-        try
+        foreach (var semantics in settings.Semantics)
         {
-            foreach (var semantics in settings.Semantics)
+            var config = settings.Spec.ConfigurationFor(semantics);
+            var progress = cli.ErrTerminal ? new ProgressLine(cli.Err, semantics.Name) : null;
+            RandomResult result;
+            try
             {
-                var config = settings.Spec.ConfigurationFor(semantics);
-                var progress = cli.ErrTerminal ? new ProgressLine(cli.Err, semantics.Name) : null;
-                RandomResult result;
-                try
-                {
-                    var options = settings.Options with { Cancel = cancel.Token };
-                    if (progress is not null)
-                        options = options with { OnProgress = n => cli.Err.Write($"\r{semantics.Name}: {n:N0} of {settings.Options.Runs:N0} runs\u001b[K") };
-                    result = RandomSearch.Run(config, options);
-                }
-                finally
-                {
-                    progress?.Clear();
-                }
-                var saved = result.Verdicts
-                    .Select(v => v.Kind == RandomVerdictKind.Violated ? Write(() => Save(settings, config, v), settings.OutDir) : null)
-                    .ToList();
-                var run = new RandomSemanticsRun(result, saved);
-                results.Add(run);
-                if (!json) RandomReport.Run(run, settings, cli.Out);
+                var options = settings.Options with { Cancel = stop.Token };
+                if (progress is not null)
+                    options = options with { OnProgress = n => cli.Err.Write($"\r{semantics.Name}: {n:N0} of {settings.Options.Runs:N0} runs\u001b[K") };
+                result = RandomSearch.Run(config, options);
             }
+            finally
+            {
+                progress?.Clear();
+            }
+            var saved = result.Verdicts
+                .Select(v => v.Kind == RandomVerdictKind.Violated ? Write(() => Save(settings, config, v), settings.OutDir) : null)
+                .ToList();
+            var run = new RandomSemanticsRun(result, saved);
+            results.Add(run);
+            if (!json) RandomReport.Run(run, settings, cli.Out);
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-        var report = RandomReport.Json(results, settings);
-        Write(() => { File.WriteAllText(Path.Combine(dir, "result.json"), report); return 0; }, settings.OutDir);
+        var report = RandomReport.Json(results, settings, stop.Cause);
+        Write(() => { AtomicFile.WriteAllText(Path.Combine(dir, "result.json"), report); return 0; }, settings.OutDir);
         if (json) cli.Out.Write(report);
         else RandomReport.Footer(results, settings, cli.Out);
+        if (stop.Cause is { } cause)
+            cli.Err.WriteLine($"interrupted ({cause}): the partial result, marked incomplete, is in {Path.Combine(dir, "result.json")}");
         return CheckOutcome.Worst(results.Select(r => r.Result.ExitCode));
     }
 
@@ -126,14 +118,16 @@ internal static class RandomCommand
         return FindingFiles.Save(settings.OutDir, RandomSettings.Subdir, settings.Spec, config, verdict, foundBy);
     }
 
-    /// <summary>Creates the folder and removes the traces and reports an earlier random run left for these semantics.</summary>
+    /// <summary>Creates the folder and removes the traces and reports an earlier random run left for these semantics (and stray temporary files).</summary>
     private static int Prepare(string dir, IEnumerable<Semantics> semantics)
     {
         Directory.CreateDirectory(dir);
+        AtomicFile.RemoveLeftovers(dir);
         foreach (var s in semantics)
         {
             var sub = Path.Combine(dir, s.Name);
             if (!Directory.Exists(sub)) continue;
+            AtomicFile.RemoveLeftovers(sub);
             foreach (var f in Directory.EnumerateFiles(sub, "*.trace.json").Concat(Directory.EnumerateFiles(sub, "*.md")).ToList())
                 File.Delete(f);
         }
@@ -146,9 +140,11 @@ internal static class RandomCommand
         {
             return body();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new InputException($"{outDir}: cannot write the results there: {e.Message}. Pass another folder with --out DIR");
+            // ArgumentException: a path the OS cannot name at all, such as --out ''.
+            var name = outDir.Length == 0 ? "--out ''" : outDir;
+            throw new InputException($"{name}: cannot write the results there: {e.Message.TrimEnd('.')}. Pass another folder with --out DIR");
         }
     }
 

@@ -150,7 +150,7 @@ internal static class Recorded
                 ["during"] = run.Exit.During,
             },
         };
-        File.WriteAllText(PathFor(trace, python.Version, backend), root.ToJsonString(new JsonSerializerOptions
+        Reports.AtomicFile.WriteAllText(PathFor(trace, python.Version, backend), root.ToJsonString(new JsonSerializerOptions
         {
             WriteIndented = true,
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

@@ -57,7 +57,7 @@ internal static class JsonDocReader
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
                     var (kl, kc) = Position(lineStarts, reader.TokenStartIndex);
-                    var key = new DocScalar(ScalarKind.String, reader.GetString()!, kl, kc);
+                    var key = new DocScalar(ScalarKind.String, Text(ref reader, file, kl, kc), kl, kc);
                     if (entries.Any(e => e.Key.Text == key.Text))
                         throw new InputException($"{SourceLocation.At(file, key)}: the key '{key.Text}' appears twice in one object");
                     reader.Read();
@@ -73,7 +73,7 @@ internal static class JsonDocReader
                 return new DocSeq(items, line, col);
             }
             case JsonTokenType.String:
-                return new DocScalar(ScalarKind.String, reader.GetString()!, line, col);
+                return new DocScalar(ScalarKind.String, Text(ref reader, file, line, col), line, col);
             case JsonTokenType.Number:
             {
                 var raw = Encoding.UTF8.GetString(reader.ValueSpan);
@@ -83,6 +83,22 @@ internal static class JsonDocReader
             case JsonTokenType.True: return new DocScalar(ScalarKind.Bool, "true", line, col);
             case JsonTokenType.False: return new DocScalar(ScalarKind.Bool, "false", line, col);
             default: return new DocScalar(ScalarKind.Null, "null", line, col);
+        }
+    }
+
+    /// <summary>
+    /// A string token's value. The reader accepts escapes it cannot decode (a lone surrogate such as "\ud800") and
+    /// only GetString rejects them, with an InvalidOperationException rather than a JsonException.
+    /// </summary>
+    private static string Text(ref Utf8JsonReader reader, string file, int line, int col)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InputException($"{SourceLocation.At(file, line, col)}: malformed JSON: a string that is not valid text ({e.Message.TrimEnd('.')})");
         }
     }
 

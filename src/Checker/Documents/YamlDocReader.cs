@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Verify.Checker.Documents;
@@ -12,11 +13,27 @@ internal static partial class YamlDocReader
 {
     public static DocNode Read(string text, string file)
     {
+        // YamlStream builds its tree recursively, and a deep enough nesting overflows the stack, which kills the
+        // process: measure the nesting on the parser's flat event stream first (which also finds syntax errors).
+        Parse(text, file, parser => CheckNesting(parser, file));
         var stream = new YamlStream();
+        Parse(text, file, stream.Load);
+        if (stream.Documents.Count == 0) throw DocReader.Empty(file);
+        if (stream.Documents.Count > 1)
+        {
+            var second = stream.Documents[1].RootNode;
+            throw new InputException($"{SourceLocation.At(file, (int)second.Start.Line, (int)second.Start.Column)}: the file holds {stream.Documents.Count} YAML documents; a trace or spec is one document");
+        }
+        return Convert(stream.Documents[0].RootNode, file);
+    }
+
+    /// <summary>Runs <paramref name="read"/> on a parser of the text, turning YamlDotNet's failures into messages with a position.</summary>
+    private static void Parse(string text, string file, Action<IParser> read)
+    {
         var scanner = new Scanner(new StringReader(text));
         try
         {
-            stream.Load(new Parser(scanner));
+            read(new Parser(scanner));
         }
         catch (YamlException e)
         {
@@ -31,13 +48,24 @@ internal static partial class YamlDocReader
             throw new InputException($"{SourceLocation.At(file, (int)at.Line, (int)at.Column)}: malformed YAML: " +
                                      "the parser stopped here; a common cause is an unclosed '{' or '['");
         }
-        if (stream.Documents.Count == 0) throw DocReader.Empty(file);
-        if (stream.Documents.Count > 1)
+    }
+
+    private static void CheckNesting(IParser parser, string file)
+    {
+        var depth = 0;
+        while (parser.MoveNext())
         {
-            var second = stream.Documents[1].RootNode;
-            throw new InputException($"{SourceLocation.At(file, (int)second.Start.Line, (int)second.Start.Column)}: the file holds {stream.Documents.Count} YAML documents; a trace or spec is one document");
+            switch (parser.Current)
+            {
+                case MappingStart or SequenceStart:
+                    if (++depth > DocReader.MaxNesting)
+                        throw DocReader.TooDeep(file, (int)parser.Current.Start.Line, (int)parser.Current.Start.Column);
+                    break;
+                case MappingEnd or SequenceEnd:
+                    depth--;
+                    break;
+            }
         }
-        return Convert(stream.Documents[0].RootNode, file);
     }
 
     private static DocNode Convert(YamlNode node, string file)

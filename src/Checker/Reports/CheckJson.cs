@@ -5,7 +5,9 @@ namespace Verify.Checker.Reports;
 
 /// <summary>
 /// result.json (and <c>verify check --json</c>): snake_case, every key always present (null when it does not
-/// apply), so scripts can rely on the shape. Documented in README.md.
+/// apply), so scripts can rely on the shape. Documented in README.md. Figures that vary from run to run (times,
+/// speeds, memory, threads) live only in the <c>timing</c> objects, so that the rest is byte-identical for the same
+/// input whatever the thread count.
 /// </summary>
 internal static class CheckJson
 {
@@ -26,10 +28,13 @@ internal static class CheckJson
                 ["max_states"] = o.MaxStates,
                 ["max_seconds"] = o.MaxSeconds,
                 ["max_memory_bytes"] = o.MaxMemoryBytes,
+                ["max_memory_default"] = s.MemoryDefault,
             },
             ["symmetry"] = o.Symmetry,
             ["storage"] = Storage(o.Storage),
             ["stop_at_first_violation"] = o.StopAtFirstViolation,
+            ["complete"] = outcome.Complete,
+            ["interrupted"] = outcome.Interrupted,
             ["exit_code"] = outcome.ExitCode,
             ["results"] = new JsonArray(outcome.Runs.Select(r => (JsonNode)Run(r)).ToArray()),
         };
@@ -48,18 +53,23 @@ internal static class CheckJson
                 ["distinct"] = st.Distinct,
                 ["distinct_unreduced"] = st.DistinctUnreduced,
                 ["depth"] = st.Depth,
-                ["elapsed_seconds"] = Math.Round(st.Elapsed.TotalSeconds, 3),
-                ["states_per_second"] = Math.Round(st.StatesPerSecond),
-                ["peak_memory_bytes"] = st.PeakMemoryBytes,
                 ["stored_bytes"] = st.StoredBytes,
                 ["bytes_per_state"] = Math.Round(st.BytesPerState, 2),
                 ["collision_probability"] = st.CollisionProbability,
                 ["storage"] = Storage(st.Storage),
                 ["symmetry"] = st.Symmetry,
-                ["workers"] = st.Workers,
                 ["stop"] = CheckWords.Stop(st.Stop),
                 ["complete"] = st.Complete,
                 ["unexplored"] = st.Unexplored,
+            },
+            // Everything that depends on the machine, the load or the thread count, and nothing else: without the
+            // "timing" objects, the same spec and options give the same bytes.
+            ["timing"] = new JsonObject
+            {
+                ["elapsed_seconds"] = Math.Round(st.Elapsed.TotalSeconds, 3),
+                ["states_per_second"] = Math.Round(st.StatesPerSecond),
+                ["peak_memory_bytes"] = st.PeakMemoryBytes,
+                ["workers"] = st.Workers,
             },
             ["properties"] = new JsonArray(run.Result.Verdicts.Select((v, k) => (JsonNode)Property(v, run.Saved[k])).ToArray()),
         };

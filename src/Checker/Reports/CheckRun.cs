@@ -10,6 +10,9 @@ namespace Verify.Checker.Reports;
 /// <param name="OutDir">where result.json, the traces and the reports go</param>
 internal sealed record CheckSettings(SpecFile Spec, IReadOnlyList<Semantics> Semantics, ExploreOptions Options, string OutDir)
 {
+    /// <summary>The memory limit is the default share of the machine's memory, not one --max-memory gave.</summary>
+    public bool MemoryDefault { get; init; }
+
     public IReadOnlyList<Property> Properties => Options.Properties;
 }
 
@@ -25,6 +28,12 @@ internal sealed record SemanticsRun(ExploreResult Result, IReadOnlyList<SavedFin
 /// <summary>A whole check: every semantics' run.</summary>
 internal sealed record CheckOutcome(CheckSettings Settings, IReadOnlyList<SemanticsRun> Runs)
 {
+    /// <summary>What interrupted the check ("SIGINT", "SIGTERM", "cancelled"), or null if nothing did.</summary>
+    public string? Interrupted { get; init; }
+
+    /// <summary>Every semantics' search covered everything within its bounds: no limit or interruption cut one short.</summary>
+    public bool Complete => Runs.All(r => r.Result.Stats.Complete);
+
     /// <summary>The worst of the runs' exit codes: a violation (1) before a limit (3) before success (0).</summary>
     public int ExitCode => Worst(Runs.Select(r => r.Result.ExitCode));
 

@@ -13,7 +13,7 @@ internal static class CheckText
     {
         var spec = s.Spec;
         w.WriteLine($"check {spec.Source}: main and {Slots(spec.Slots)} ({spec.SlotText}), {spec.Catalogue.Modules.Count} modules, " +
-                    $"{Bound(s.Options)}; {s.Properties.Count} properties under {string.Join(", ", s.Semantics.Select(x => x.Name))}");
+                    $"{Bound(s.Options, s.MemoryDefault)}; {s.Properties.Count} properties under {string.Join(", ", s.Semantics.Select(x => x.Name))}");
     }
 
     public static void Run(SemanticsRun run, string outDir, TextWriter w)
@@ -91,7 +91,7 @@ internal static class CheckText
         StopReason.MaxStates => $"--max-states reached before the fixpoint ({N(st.Unexplored)} states not expanded)",
         StopReason.MaxSeconds => $"--max-seconds reached before the fixpoint ({N(st.Unexplored)} states not expanded)",
         StopReason.MaxMemory => $"--max-memory reached before the fixpoint ({N(st.Unexplored)} states not expanded)",
-        _ => $"cancelled before the fixpoint ({N(st.Unexplored)} states not expanded)",
+        _ => $"interrupted (Ctrl-C, SIGTERM) before the fixpoint ({N(st.Unexplored)} states not expanded)",
     };
 
     /// <summary>A verdict as the summary writes it: "holds" only for a complete search.</summary>
@@ -105,12 +105,13 @@ internal static class CheckText
         _ => "incomplete",
     };
 
-    public static string Bound(ExploreOptions o)
+    public static string Bound(ExploreOptions o, bool memoryDefault = false)
     {
         var parts = new List<string> { o.MaxDepth is { } d ? $"depth bound {d}" : "to the fixpoint" };
         if (o.MaxStates is { } n) parts.Add($"at most {N(n)} states");
         if (o.MaxSeconds is { } sec) parts.Add($"at most {sec.ToString(CultureInfo.InvariantCulture)} s");
-        if (o.MaxMemoryBytes is { } b) parts.Add($"at most {Bytes(b)}");
+        if (o.MaxMemoryBytes is { } b)
+            parts.Add($"at most {Bytes(b)} of memory" + (memoryDefault ? $" ({Commands.CheckCommand.MemoryPercent}% of the {Bytes(Commands.CheckCommand.AvailableMemory())} available; --max-memory)" : ""));
         return string.Join(", ", parts);
     }
 

@@ -35,7 +35,7 @@ internal static class FindingFiles
         var trace = ToTrace(spec, config, v, dir, foundBy);
         var tracePath = Path.Combine(dir, TraceName(v.Property.Name));
         TraceWriter.Write(trace, tracePath);
-        File.WriteAllText(Path.Combine(dir, ReportName(v.Property.Name)), Markdown(spec, config, v, tracePath, foundBy));
+        AtomicFile.WriteAllText(Path.Combine(dir, ReportName(v.Property.Name)), Markdown(spec, config, v, tracePath, foundBy));
         return new SavedFinding($"{relative}/{TraceName(v.Property.Name)}", $"{relative}/{ReportName(v.Property.Name)}");
     }
 

@@ -81,7 +81,7 @@ internal static class RandomReport
     private static string StopNote(RandomStats st) => st.Stop switch
     {
         RandomStop.MaxSeconds => "; STOPPED by --max-seconds",
-        RandomStop.Cancelled => "; STOPPED by Ctrl-C",
+        RandomStop.Cancelled => "; STOPPED by an interruption (Ctrl-C, SIGTERM)",
         _ => "",
     };
 
@@ -111,7 +111,8 @@ internal static class RandomReport
     public static string Steps(int n) => CheckWords.Steps(n);
 
     /// <summary>result.json of a random command: snake_case, every key always present (null where it does not apply).</summary>
-    public static string Json(IReadOnlyList<RandomSemanticsRun> runs, RandomSettings s)
+    /// <param name="interrupted">"SIGINT", "SIGTERM" or "cancelled" if the runs were interrupted, else null</param>
+    public static string Json(IReadOnlyList<RandomSemanticsRun> runs, RandomSettings s, string? interrupted = null)
     {
         var o = s.Options;
         var json = new JsonObject
@@ -124,6 +125,8 @@ internal static class RandomReport
             ["swarm"] = o.Swarm,
             ["shrinks"] = o.Shrinks,
             ["max_seconds"] = o.MaxSeconds,
+            ["complete"] = runs.Count == s.Semantics.Count && runs.All(r => r.Result.Stats.Stop == RandomStop.AllRuns),
+            ["interrupted"] = interrupted,
             ["exit_code"] = CheckOutcome.Worst(runs.Select(r => r.Result.ExitCode)),
             ["results"] = new JsonArray(runs.Select(r => (JsonNode)RunJson(r)).ToArray()),
         };
@@ -142,10 +145,14 @@ internal static class RandomReport
             {
                 ["runs"] = st.Runs,
                 ["steps"] = st.Steps,
+                ["stop"] = JsonStop(st.Stop),
+            },
+            // Times live only in "timing" objects: without them, the same seed and options give the same bytes.
+            ["timing"] = new JsonObject
+            {
                 ["search_seconds"] = Math.Round(st.SearchTime.TotalSeconds, 3),
                 ["steps_per_second"] = Math.Round(st.StepsPerSecond),
                 ["shrink_seconds"] = Math.Round(st.ShrinkTime.TotalSeconds, 3),
-                ["stop"] = JsonStop(st.Stop),
             },
             ["properties"] = new JsonArray(r.Verdicts.Select((v, k) => (JsonNode)new JsonObject
             {
@@ -159,14 +166,17 @@ internal static class RandomReport
                 ["run_seed"] = v.Finding is { } g ? SeedText(g.RunSeed) : null,
                 ["run_length"] = v.Finding?.RunLength,
                 ["step_in_run"] = v.Finding?.StepInRun,
-                ["found_after_seconds"] = v.Finding is { } h ? Math.Round(h.FoundAfter.TotalSeconds, 4) : null,
                 ["shrunk_length"] = v.Finding?.Shrunk.Trace.Length,
                 ["shrink_replays"] = v.Finding?.Shrunk.Replays,
-                ["shrink_seconds"] = v.Finding is { } i ? Math.Round(i.Shrunk.Elapsed.TotalSeconds, 4) : null,
                 ["all_shrinks_replays"] = v.Finding?.Replays,
                 ["finding"] = v.Finding?.Shrunk.Trace.Finding.Message,
                 ["trace"] = run.Saved[k]?.Trace,
                 ["report"] = run.Saved[k]?.Report,
+                ["timing"] = new JsonObject
+                {
+                    ["found_after_seconds"] = v.Finding is { } h ? Math.Round(h.FoundAfter.TotalSeconds, 4) : null,
+                    ["shrink_seconds"] = v.Finding is { } i ? Math.Round(i.Shrunk.Elapsed.TotalSeconds, 4) : null,
+                },
             }).ToArray()),
         };
     }

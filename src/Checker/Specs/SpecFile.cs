@@ -14,6 +14,12 @@ internal sealed record SpecFile(string Source, Catalogue Catalogue, IReadOnlyLis
 {
     public const int DefaultSlots = 2;
 
+    /// <summary>
+    /// The most subinterpreter slots a spec or trace may use. Every slot multiplies the actions and the state, so a
+    /// search needs far fewer; the bound keeps a typo such as <c>slots: 2000000000</c> from exhausting memory.
+    /// </summary>
+    public const int MaxSlots = 64;
+
     public SpecFile(string source, Catalogue catalogue, int slots, bool slotsGiven)
         : this(source, catalogue, Enumerable.Repeat(SlotKind.Any, slots).ToList(), slotsGiven) { }
 

@@ -81,8 +81,8 @@ internal static class SpecParser
     private static List<SlotKind>? ParseSlots(DocFields top, string file)
     {
         var slots = top.OptionalInt("slots");
-        if (slots is < 1)
-            throw new InputException($"{SourceLocation.At(file, top.Node("slots"))}: 'slots' is the number of subinterpreter slots and must be at least 1, not {slots}");
+        if (slots is < 1 or > SpecFile.MaxSlots)
+            throw new InputException($"{SourceLocation.At(file, top.Node("slots"))}: 'slots' is the number of subinterpreter slots and must be at least 1 and at most {SpecFile.MaxSlots}, not {slots}");
         if (top.Node("interpreters") is not { } node)
             return slots is { } n ? Enumerable.Repeat(SlotKind.Any, n).ToList() : null;
         if (slots is not null)
@@ -93,6 +93,8 @@ internal static class SpecParser
                                      $"such as [legacy, [isolated, isolated-override]], not {node.Describe()}. For N slots of any mode write 'slots: N'");
         if (seq.Items.Count == 0)
             throw new InputException($"{SourceLocation.At(file, node)}: 'interpreters' of the spec lists no slot: give at least one entry, such as [legacy]");
+        if (seq.Items.Count > SpecFile.MaxSlots)
+            throw new InputException($"{SourceLocation.At(file, node)}: 'interpreters' of the spec lists {seq.Items.Count} slots; Verify models at most {SpecFile.MaxSlots}");
         return seq.Items.Select((item, k) => ParseSlotKind(item, k + 1, file)).ToList();
     }
 

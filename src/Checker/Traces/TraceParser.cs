@@ -36,6 +36,10 @@ internal static class TraceParser
                     if (k.Text == "steps") continue;
                     if (k.Text is "semantics" or "spec" && v is not DocScalar { Kind: ScalarKind.String })
                         throw new InputException($"{SourceLocation.At(file, v)}: '{k.Text}' must be a string, not {v.Describe()}");
+                    // Checked here, where its line is known, rather than when a replay looks the name up.
+                    if (k.Text == "semantics" && v is DocScalar name && Model.SemanticsRegistry.Find(name.Text) is null)
+                        throw new InputException($"{SourceLocation.At(file, v)}: 'semantics' names '{name.Text}', which Verify does not know." +
+                                                 $"{Suggestions.DidYouMean(name.Text, Model.SemanticsRegistry.Names)} Known semantics: {Suggestions.List(Model.SemanticsRegistry.Names)}");
                     metadata.Add(new(k.Text, DocNodes.ToJson(v)));
                 }
                 break;
@@ -75,6 +79,9 @@ internal static class TraceParser
         {
             if (iNode is not DocScalar sc || !sc.TryInt(out var value) || value < 0)
                 throw new InputException($"{Where(iNode)}: 'I' must be an interpreter number (0 is main, 1, 2, ... are subinterpreters), not {iNode.Describe()}");
+            // Without a spec, replay sizes the configuration to the highest interpreter a trace names.
+            if (value > Specs.SpecFile.MaxSlots)
+                throw new InputException($"{Where(iNode)}: 'I' is {value}, but Verify models at most {Specs.SpecFile.MaxSlots} subinterpreters (1 to {Specs.SpecFile.MaxSlots}; 0 is main)");
             i = value;
         }
         string? mode = null;

@@ -36,7 +36,7 @@ internal static class TraceWriter
         ? "[]"
         : "[\n" + string.Join(",\n", trace.Steps.Select(s => indent + "  " + StepJson(s))) + "\n" + indent + "]";
 
-    public static void Write(Trace trace, string path) => File.WriteAllText(path, ToJson(trace));
+    public static void Write(Trace trace, string path) => Reports.AtomicFile.WriteAllText(path, ToJson(trace));
 
     /// <summary>One step as a single-line JSON object with a fixed key order.</summary>
     public static string StepJson(TraceStep step) =>
