@@ -17,12 +17,7 @@ internal static class BenchCommand
 {
     public static Command Create(CliContext cli)
     {
-        var spec = new Argument<string?>("spec")
-        {
-            HelpName = "SPEC",
-            Description = "the spec file (docs/specs.md); default: the built-in specs/default.yaml",
-            Arity = ArgumentArity.ZeroOrOne,
-        };
+        var spec = SpecArgument.Create();
         var semantics = new Option<string[]>("--semantics", "-s") { HelpName = "NAME", Description = "benchmark this semantics (repeatable); default: the spec's 'semantics'" };
         var slots = new Option<int>("--slots")
         {
@@ -61,7 +56,7 @@ internal static class BenchCommand
             var threads = parse.GetValue(workers) ?? Environment.ProcessorCount;
             if (threads <= 0) throw new InputException($"--workers must be a positive integer (a number of threads), not {threads}");
             var chosen = parse.GetValue(semantics) is { Length: > 0 } names ? CheckCommand.ResolveSemantics(names) : null;
-            var specFile = parse.GetValue(spec) is { } path ? SpecParser.ParseFile(path) : SpecFile.BuiltInCheckDefault();
+            var specFile = SpecArgument.Load(parse, spec);
             var settings = new BenchSettings(specFile, chosen ?? specFile.Semantics, n, sym, seconds, threads);
             return Run(cli, settings, parse.GetValue(json));
         }));

@@ -25,12 +25,7 @@ internal static partial class CheckCommand
 
     public static Command Create(CliContext cli, Search search)
     {
-        var spec = new Argument<string?>("spec")
-        {
-            HelpName = "SPEC",
-            Description = "the spec file (docs/specs.md); default: the built-in specs/default.yaml",
-            Arity = ArgumentArity.ZeroOrOne,
-        };
+        var spec = SpecArgument.Create();
         var semantics = new Option<string[]>("--semantics", "-s") { HelpName = "NAME", Description = "check under this semantics (repeatable); default: the spec's 'semantics'" };
         var property = new Option<string[]>("--property", "-p") { HelpName = "NAME", Description = "check this property (repeatable); default: the spec's 'properties'" };
         var maxStates = new Option<long?>("--max-states") { HelpName = "N", Description = "stop each search after this many distinct states (the verdict is then 'incomplete')" };
@@ -54,7 +49,7 @@ internal static partial class CheckCommand
         };
         command.SetAction(parse => cli.Guard(parse, () =>
         {
-            var specFile = parse.GetValue(spec) is { } path ? SpecParser.ParseFile(path) : SpecFile.BuiltInCheckDefault();
+            var specFile = SpecArgument.Load(parse, spec);
             var chosenSemantics = parse.GetValue(semantics) is { Length: > 0 } names ? ResolveSemantics(names) : specFile.Semantics;
             var chosenProperties = parse.GetValue(property) is { Length: > 0 } props ? ResolveProperties(props) : specFile.Properties;
             var options = new ExploreOptions
@@ -99,7 +94,7 @@ internal static partial class CheckCommand
         }
         var outcome = new CheckOutcome(settings, runs) { Interrupted = stop.Cause };
         var report = CheckJson.Render(outcome);
-        Write(() => { AtomicFile.WriteAllText(Path.Combine(outDir, "result.json"), report); return 0; }, outDir);
+        OutputFolder.Write(() => { AtomicFile.WriteAllText(Path.Combine(outDir, "result.json"), report); return 0; }, outDir);
         if (json) cli.Out.Write(report);
         else if (cli.Terminal) CheckTable.Footer(outcome, outDir, cli.Out);
         else CheckText.Footer(outcome, outDir, cli.Out);
@@ -125,7 +120,7 @@ internal static partial class CheckCommand
             progress?.Clear();
         }
         var saved = result.Verdicts
-            .Select(v => CheckWords.HasTrace(v) ? Write(() => FindingFiles.Save(settings.OutDir, settings.Spec, result, v), settings.OutDir) : null)
+            .Select(v => CheckWords.HasTrace(v) ? OutputFolder.Write(() => FindingFiles.Save(settings.OutDir, settings.Spec, result, v), settings.OutDir) : null)
             .ToList();
         return new SemanticsRun(result, saved);
     }
@@ -136,38 +131,9 @@ internal static partial class CheckCommand
         else CheckText.Header(settings, cli.Out);
     }
 
-    /// <summary>
-    /// Creates the output folder and removes the traces and reports an earlier check left for the semantics this
-    /// one runs, so that every file there belongs to this run, and any temporary file a killed run left.
-    /// </summary>
-    private static void PrepareOut(CheckSettings settings) => Write(() =>
-    {
-        Directory.CreateDirectory(settings.OutDir);
-        AtomicFile.RemoveLeftovers(settings.OutDir);
-        foreach (var s in settings.Semantics)
-        {
-            var dir = Path.Combine(settings.OutDir, s.Name);
-            if (!Directory.Exists(dir)) continue;
-            AtomicFile.RemoveLeftovers(dir);
-            foreach (var f in Directory.EnumerateFiles(dir, "*.trace.json").Concat(Directory.EnumerateFiles(dir, "*.md")).ToList())
-                File.Delete(f);
-        }
-        return 0;
-    }, settings.OutDir);
+    /// <summary>The output folder, with what an earlier check left for these semantics removed.</summary>
+    private static void PrepareOut(CheckSettings settings) => OutputFolder.Prepare(settings.OutDir, settings.Semantics, settings.OutDir);
 
-    private static T Write<T>(Func<T> body, string outDir)
-    {
-        try
-        {
-            return body();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            // ArgumentException: a path the OS cannot name at all, such as --out ''.
-            var name = outDir.Length == 0 ? "--out ''" : outDir;
-            throw new InputException($"{name}: cannot write the results there: {e.Message.TrimEnd('.')}. Pass another folder with --out DIR");
-        }
-    }
 
     public static IReadOnlyList<Semantics> ResolveSemantics(IEnumerable<string> names)
     {

@@ -18,12 +18,7 @@ internal static class RandomCommand
 {
     public static Command Create(CliContext cli)
     {
-        var spec = new Argument<string?>("spec")
-        {
-            HelpName = "SPEC",
-            Description = "the spec file (docs/specs.md); default: the built-in specs/default.yaml",
-            Arity = ArgumentArity.ZeroOrOne,
-        };
+        var spec = SpecArgument.Create();
         var semantics = new Option<string[]>("--semantics", "-s") { HelpName = "NAME", Description = "run under this semantics (repeatable); default: the spec's 'semantics'" };
         var property = new Option<string[]>("--property", "-p") { HelpName = "NAME", Description = "judge this property (repeatable); default: the spec's 'properties'" };
         var runs = new Option<int?>("--runs", "-n") { HelpName = "N", Description = $"runs per semantics (default: the spec's random.runs, else {RandomOptions.DefaultRuns})" };
@@ -41,7 +36,7 @@ internal static class RandomCommand
         };
         command.SetAction(parse => cli.Guard(parse, () =>
         {
-            var specFile = parse.GetValue(spec) is { } path ? SpecParser.ParseFile(path) : SpecFile.BuiltInCheckDefault();
+            var specFile = SpecArgument.Load(parse, spec);
             var options = new RandomOptions
             {
                 Properties = parse.GetValue(property) is { Length: > 0 } props ? CheckCommand.ResolveProperties(props) : specFile.Properties,
@@ -67,7 +62,7 @@ internal static class RandomCommand
         if (settings.OutDir.Length == 0)
             throw new InputException("--out '': cannot write the results there: an empty folder name. Pass another folder with --out DIR");
         var dir = Path.Combine(settings.OutDir, RandomSettings.Subdir);
-        Write(() => Prepare(dir, settings.Semantics), settings.OutDir);
+        OutputFolder.Prepare(dir, settings.Semantics, settings.OutDir);
         if (!json) RandomReport.Header(settings, cli.Out);
         // Ctrl-C, SIGTERM or the caller's token end the runs early; what was found so far is still shrunk and written.
         using var stop = cli.Interruptible();
@@ -89,14 +84,14 @@ internal static class RandomCommand
                 progress?.Clear();
             }
             var saved = result.Verdicts
-                .Select(v => v.Kind == RandomVerdictKind.Violated ? Write(() => Save(settings, config, v), settings.OutDir) : null)
+                .Select(v => v.Kind == RandomVerdictKind.Violated ? OutputFolder.Write(() => Save(settings, config, v), settings.OutDir) : null)
                 .ToList();
             var run = new RandomSemanticsRun(result, saved);
             results.Add(run);
             if (!json) RandomReport.Run(run, settings, cli.Out);
         }
         var report = RandomReport.Json(results, settings, stop.Cause);
-        Write(() => { AtomicFile.WriteAllText(Path.Combine(dir, "result.json"), report); return 0; }, settings.OutDir);
+        OutputFolder.Write(() => { AtomicFile.WriteAllText(Path.Combine(dir, "result.json"), report); return 0; }, settings.OutDir);
         if (json) cli.Out.Write(report);
         else RandomReport.Footer(results, settings, cli.Out);
         if (stop.Cause is { } cause)
@@ -118,35 +113,7 @@ internal static class RandomCommand
         return FindingFiles.Save(settings.OutDir, RandomSettings.Subdir, settings.Spec, config, verdict, foundBy);
     }
 
-    /// <summary>Creates the folder and removes the traces and reports an earlier random run left for these semantics (and stray temporary files).</summary>
-    private static int Prepare(string dir, IEnumerable<Semantics> semantics)
-    {
-        Directory.CreateDirectory(dir);
-        AtomicFile.RemoveLeftovers(dir);
-        foreach (var s in semantics)
-        {
-            var sub = Path.Combine(dir, s.Name);
-            if (!Directory.Exists(sub)) continue;
-            AtomicFile.RemoveLeftovers(sub);
-            foreach (var f in Directory.EnumerateFiles(sub, "*.trace.json").Concat(Directory.EnumerateFiles(sub, "*.md")).ToList())
-                File.Delete(f);
-        }
-        return 0;
-    }
 
-    private static T Write<T>(Func<T> body, string outDir)
-    {
-        try
-        {
-            return body();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            // ArgumentException: a path the OS cannot name at all, such as --out ''.
-            var name = outDir.Length == 0 ? "--out ''" : outDir;
-            throw new InputException($"{name}: cannot write the results there: {e.Message.TrimEnd('.')}. Pass another folder with --out DIR");
-        }
-    }
 
     public static ulong ParseSeed(string text)
     {
