@@ -17,10 +17,6 @@ public class RecordedSuiteTests
     /// </summary>
     public static readonly IReadOnlyDictionary<string, (int Step, string Field)> Known = new Dictionary<string, (int, string)>
     {
-        // Ending a legacy subinterpreter that re-imported the module (its MBI slot holds a copy) leaves m_copy's refcount at 2 on
-        // 3.10/3.11 (1 on 3.12; reproduced without the driver). The document (T11, O12) has 1; the second owner is not known yet.
-        ["s1-prime-dead-owner.cpython-3.10.13.probe.observed.json"] = (5, "defs[_testsinglephase].m_copy_refcount"),
-        ["s1-prime-dead-owner.cpython-3.11.7.probe.observed.json"] = (5, "defs[_testsinglephase].m_copy_refcount"),
         // CPython's own _testsinglephase keeps its error type in C globals and clears it at the next init: main's init frees the
         // object the refused isolated init allocated with its own obmalloc, and glibc aborts. A crash of the test module itself:
         // the probe keeps only counters in its C globals and agrees with the model on this trace.

@@ -264,7 +264,7 @@ public sealed class CanonicalForm
         foreach (var old in objOrder)
         {
             var o = s.Heap[old];
-            PutByte((byte)o.Kind);
+            PutByte((byte)((byte)o.Kind | (o.Leaked ? LeakedBit : 0)));
             PutByte((byte)inv[o.Owner]);
             PutByte((byte)inv[o.Domain]);
             PutShort(o.RefCount);
@@ -328,6 +328,7 @@ public sealed class CanonicalForm
             if (c == 0) c = inv[oa.Owner].CompareTo(inv[ob.Owner]);
             if (c == 0) c = inv[oa.Domain].CompareTo(inv[ob.Domain]);
             if (c == 0) c = oa.RefCount.CompareTo(ob.RefCount);
+            if (c == 0) c = oa.Leaked.CompareTo(ob.Leaked);
             if (c == 0) c = oa.Def.CompareTo(ob.Def);
             if (c == 0) c = oa.Module.CompareTo(ob.Module);
             return c != 0 ? c : a.CompareTo(b);
@@ -383,13 +384,14 @@ public sealed class CanonicalForm
         var heap = new HeapObject[Short(b)];
         for (var x = 0; x < heap.Length; x++)
         {
-            var kind = (ObjKind)Byte(b);
+            var kindByte = Byte(b);
+            var kind = (ObjKind)(kindByte & (LeakedBit - 1));
             var owner = (sbyte)Byte(b);
             var domain = (sbyte)Byte(b);
             var refCount = (short)Short(b);
             var def = (sbyte)(Byte(b) - 1);
             var module = (sbyte)(Byte(b) - 1);
-            heap[x] = new HeapObject(kind, owner, domain, refCount, def, module, 0, Ref(b), Ref(b), Ref(b), Ref(b), Ref(b));
+            heap[x] = new HeapObject(kind, owner, domain, refCount, def, module, 0, Ref(b), Ref(b), Ref(b), Ref(b), Ref(b), (kindByte & LeakedBit) != 0);
         }
         return new State(phase, ValueArray.Own(interps), ValueArray.Own(defs), ValueArray.Own(cache),
             ValueArray.Own(globals), indexCounter, ValueArray.Own(heap));
@@ -399,6 +401,9 @@ public sealed class CanonicalForm
     {
         if (length + extra > buffer.Length) Array.Resize(ref buffer, Math.Max(buffer.Length * 2, length + extra));
     }
+
+    /// <summary>The high bit of an object's kind byte: <see cref="HeapObject.Leaked"/> (kinds are small numbers).</summary>
+    private const int LeakedBit = 0x80;
 
     private void PutByte(byte b)
     {

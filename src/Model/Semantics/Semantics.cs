@@ -50,6 +50,9 @@ public abstract class Semantics
     /// <summary>3.13+: every extension init runs under main's thread state.</summary>
     protected virtual bool InitsRunUnderMain => false;
 
+    /// <summary>Whether ending a subinterpreter leaks one reference to each object it allocated that is still alive (3.10/3.11).</summary>
+    protected virtual bool LeaksSurvivorsAtTeardown => false;
+
     // ---- initial state ---------------------------------------------------------------------------
 
     /// <summary>A started process: main alive with its <c>sys</c> and <c>builtins</c>, subinterpreter slots empty.</summary>
@@ -408,6 +411,7 @@ public abstract class Semantics
         m.SetSysDictCopy(interp, ObjId.None, builtins: false);
         m.SetSysDictCopy(interp, ObjId.None, builtins: true);
         m.Collect(interp);
+        if (LeaksSurvivorsAtTeardown) m.LeakSurvivors(interp);
         m.SetInterp(interp, InterpStatus.Ended, m.KindOf(interp));
         m.Emit(new InterpLifecycle(interp, InterpStatus.Ended, m.KindOf(interp)));
         m.ActAs(Interp.Main);
