@@ -422,6 +422,7 @@ class Child:
                 if k != len(self.steps):
                     raise Unsupported("finalize must be the last step")
                 emit({"type": "finalizing", "step": k})
+                self.end_remaining()
                 return
             result = self.step(s)
             if result.get("outcome") == "error":
@@ -432,6 +433,23 @@ class Child:
             obs, unavailable = self.observe(result)
             emit({"type": "step", "step": k, "observation": obs, "unavailable": unavailable})
         emit({"type": "exiting"})
+        self.end_remaining()
+
+    def end_remaining(self):
+        """End the subinterpreters still alive at exit, newest first, as the model's Py_Finalize does.
+
+        3.13's Py_Finalize ends them itself, newest first (finalize_subinterpreters), so they are left to it. Before
+        3.13 Py_Finalize does not: _xxsubinterpreters ends an interpreter when its last id object dies, so the order
+        would be whatever order this driver's own objects happen to die in (the slots dict: oldest first), which is
+        no property of CPython. Ending them here, in the model's order, keeps the comparison about CPython.
+        """
+        if self.api.new_api:
+            return
+        for slot in reversed(self.alive()):
+            if slot != 0:
+                self.api.destroy(self.slots[slot]["id"])
+                self.slots[slot]["id"] = None
+                self.slots[slot]["status"] = "ended"
 
 
 def child(argv):
