@@ -8,8 +8,11 @@ using Verify.Model;
 
 namespace Verify.Checker.Conformance;
 
-/// <summary>The verdict on one trace: the model and CPython agree on every step and the exit, or not.</summary>
-internal enum TraceStatus { Agree, Disagree, Skipped, Error }
+/// <summary>
+/// The verdict on one trace: the model and CPython agree on every step and the exit, or not; or they differ only by a
+/// known crash of CPython's own test module (<see cref="ConformanceRunner.StdlibStateCrash"/>), which is outside the model.
+/// </summary>
+internal enum TraceStatus { Agree, Disagree, Skipped, Error, TestModuleCrash }
 
 /// <summary>One trace compared: its verdict, the first divergence if any, the fields skipped and why.</summary>
 internal sealed record TraceComparison(
@@ -81,7 +84,40 @@ internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics
             if (first is null || (first.Status == TraceStatus.Agree && d is not null)) first = c;
         }
         var status = agreeing == runs ? TraceStatus.Agree : TraceStatus.Disagree;
+        if (status == TraceStatus.Disagree && Backend == "stdlib" && StdlibStateCrash(model, first!.Divergence) is { } explained)
+            return first with { Status = TraceStatus.TestModuleCrash, RunsAgreeing = agreeing, Reason = explained };
         return first! with { Status = status, RunsAgreeing = agreeing };
+    }
+
+    /// <summary>
+    /// CPython's own <c>_testsinglephase</c> (3.12+) keeps the error type of the basic def's last init in a C global and
+    /// frees it at the next init of that def or of <c>_basic_copy</c> (<c>clear_state</c> in <c>init__testsinglephase_basic</c>).
+    /// When that last init ran in an interpreter with its own obmalloc and was refused (3.12 runs the init before the
+    /// isolation check and discards the module), the C global holds the only reference, so the next init frees an object
+    /// of another allocator: glibc aborts (or faults) there. The model's catalogue keeps only counters in C globals, as the
+    /// probe does, and the probe agrees on these traces. Returns why a divergence is exactly that crash, else null: CPython
+    /// crashed in step k, the model runs such an init in step k, and the group's previous init was a refused one in an
+    /// own-obmalloc interpreter.
+    /// </summary>
+    public static string? StdlibStateCrash(ReplayResult model, Divergence? d)
+    {
+        if (d?.Step is not { } k || d.Cpython?["outcome"]?.GetValue<string>() != "crash") return null;
+        var cat = model.Catalogue;
+        var basic = cat.Defs[cat.DefIndexOf(cat.ModuleIndex(DefaultCatalogue.TestSinglePhase))].Globals;
+        bool Basic(InitRan i) => cat.Defs[i.Def].Globals == basic && cat.Defs[i.Def].MSize == -1;
+        if (!model.Steps[k - 1].Transition.Events.OfType<InitRan>().Any(Basic)) return null;
+        for (var j = k - 2; j >= 0; j--)
+        {
+            var step = model.Steps[j];
+            var last = step.Transition.Events.OfType<InitRan>().LastOrDefault(Basic);
+            if (last is null) continue;
+            var ownObmalloc = last.Interp != 0 && step.Transition.State.Interps[last.Interp].Kind is InterpKind.Isolated or InterpKind.IsolatedOverride;
+            return ownObmalloc && step.Transition.Outcome.Kind == OutcomeKind.ImportError
+                ? $"CPython's _testsinglephase frees, at step {k}'s init, the error type that the refused init of step {step.Number} " +
+                  $"made in {Interp.Name(last.Interp)} (own obmalloc) and left in its C globals: a crash of the test module, not of the import machinery"
+                : null;
+        }
+        return null;
     }
 
     private TraceComparison Skip(Trace trace, string reason) =>
