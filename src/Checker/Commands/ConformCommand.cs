@@ -111,9 +111,9 @@ internal static class ConformCommand
             var files = traceArgs.Length == 0 && randomCount is not null ? [] : Expand(traceArgs);
             var parsed = files.Select(TraceParser.ParseFile).ToList(); // bad traces are exit 2 before anything runs
             var specFile = parse.GetValue(spec) is { } specPath ? SpecParser.ParseFile(specPath) : SpecFile.BuiltInCheckDefault();
-            if (randomCount is not null && RandomTraces.Unprovided(specFile, ConformanceRunner.BackendModules) is { Count: > 0 } unprovided)
+            if (randomCount is not null && RandomTraces.Unprovided(specFile, ConformanceRunner.ModulesOf(backendName)) is { Count: > 0 } unprovided)
                 throw new InputException($"{specFile.Source}: the {backendName} backend cannot load {string.Join(", ", unprovided)} " +
-                                         $"(it has {string.Join(", ", ConformanceRunner.BackendModules)}); restrict the spec's modules");
+                                         $"(it has {string.Join(", ", ConformanceRunner.ModulesOf(backendName))}); restrict the spec's modules");
             var randomSeed = parse.GetValue(seed) is { } seedText ? RandomCommand.ParseSeed(seedText) : (ulong)System.Random.Shared.NextInt64(1, long.MaxValue);
             var target = PythonTarget.Resolve(parse.GetValue(python)!);
             var semanticsName = parse.GetValue(semantics) ?? target.DefaultSemantics

@@ -57,9 +57,10 @@ internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics
     {
         var (model, notApplicable) = Model(trace, Semantics);
         if (model is null) return Skip(trace, $"not applicable to {Semantics.Name}: {notApplicable}");
-        var missing = trace.Steps.Where(s => s.Mod is not null && !BackendModules.Contains(s.Mod)).Select(s => s.Mod!).Distinct().ToList();
+        var provided = ModulesOf(Backend);
+        var missing = trace.Steps.Where(s => s.Mod is not null && !provided.Contains(s.Mod)).Select(s => s.Mod!).Distinct().ToList();
         if (missing.Count > 0)
-            return Skip(trace, $"the {Backend} backend does not provide {string.Join(", ", missing)} (it has {string.Join(", ", BackendModules)})");
+            return Skip(trace, $"the {Backend} backend does not provide {string.Join(", ", missing)} (it has {string.Join(", ", provided)})");
 
         TraceComparison? first = null;
         var agreeing = 0;
@@ -133,12 +134,17 @@ internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics
     public static string CpythonExitText(CpythonExit x) =>
         x.Outcome == "not_run" ? $"crash in a step ({x.Signal})" : x.Signal is null ? "clean" : $"crash at finalization ({x.Signal})";
 
-    /// <summary>The catalogue names the probe (and CPython's own <c>_testsinglephase</c>, 3.12+) provide.</summary>
-    public static readonly IReadOnlyList<string> BackendModules =
+    /// <summary>The catalogue names CPython's own <c>_testsinglephase</c> (3.12+) provides.</summary>
+    public static readonly IReadOnlyList<string> StdlibModules =
     [
         DefaultCatalogue.TestSinglePhase, DefaultCatalogue.BasicWrapper, DefaultCatalogue.BasicCopy,
         DefaultCatalogue.WithReinit, DefaultCatalogue.WithState,
     ];
+
+    /// <summary>The probe's: the same, plus the multi-phase module and the HOWTO's opt-out (no builtin: that needs an embedding program).</summary>
+    public static readonly IReadOnlyList<string> ProbeModules = [.. StdlibModules, DefaultCatalogue.MultiPhase, DefaultCatalogue.OptOut];
+
+    public static IReadOnlyList<string> ModulesOf(string backend) => backend == "stdlib" ? StdlibModules : ProbeModules;
 }
 
 /// <summary>

@@ -41,10 +41,12 @@ OPS = ("new_interp", "end_interp", "import", "del_sys_modules", "reload", "reloa
 
 # The names the probe exports (its PyInit_* functions), which are the catalogue's names for
 # CPython's _testsinglephase variants; CPython 3.12+ ships the same names in its own _testsinglephase.
-PROBE_MODULES = ("_testsinglephase", "_testsinglephase_basic_wrapper", "_testsinglephase_basic_copy",
-                 "_testsinglephase_with_reinit", "_testsinglephase_with_state")
+STDLIB_MODULES = ("_testsinglephase", "_testsinglephase_basic_wrapper", "_testsinglephase_basic_copy",
+                  "_testsinglephase_with_reinit", "_testsinglephase_with_state")
+# The probe also has the catalogue's multi-phase module and the HOWTO's opt-out (CPython ships neither under these names).
+PROBE_MODULES = STDLIB_MODULES + ("_testmultiphase", "_testoptout")
 PROBE_DEFS = ("_testsinglephase", "_testsinglephase_basic_copy", "_testsinglephase_with_reinit",
-              "_testsinglephase_with_state")
+              "_testsinglephase_with_state", "_testmultiphase", "_testoptout")
 # The constant a set_attr step binds (immortal, or a cached singleton before 3.12).
 REBOUND = "x"
 
@@ -231,7 +233,7 @@ class Child:
         spec = importlib.machinery.PathFinder.find_spec("_testsinglephase")
         if spec is None or not spec.origin:
             raise Unsupported("this CPython ships no _testsinglephase (3.12+ does); use the probe")
-        return {n: spec.origin for n in PROBE_MODULES}
+        return {n: spec.origin for n in STDLIB_MODULES}
 
     def probe_info_function(self):
         if self.backend != "probe":
@@ -378,7 +380,7 @@ class Child:
                             # PyDict_Copy runs in the interpreter that ran the init, in every covered
                             # version, so the init_interp value m_copy holds names the dict's owner.
                             "m_copy_owner": self.slot_of(owner) if owner is not None else None})
-            why["defs"] = "the probe has only the single-phase defs %s" % ", ".join(PROBE_DEFS)
+            why["defs"] = "the probe has only the defs %s" % ", ".join(PROBE_DEFS)
         else:
             why["defs"] = ("the driver does not read the m_base of CPython's _testsinglephase defs (static, not exported; "
                            "use the probe, whose info() reads them)")
