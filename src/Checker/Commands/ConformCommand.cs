@@ -111,9 +111,9 @@ internal static class ConformCommand
             var files = traceArgs.Length == 0 && randomCount is not null ? [] : Expand(traceArgs);
             var parsed = files.Select(TraceParser.ParseFile).ToList(); // bad traces are exit 2 before anything runs
             var specFile = parse.GetValue(spec) is { } specPath ? SpecParser.ParseFile(specPath) : SpecFile.BuiltInCheckDefault();
-            if (randomCount is not null && RandomTraces.Unprovided(specFile, ConformanceRunner.ModulesOf(backendName)) is { Count: > 0 } unprovided)
+            if (randomCount is not null && RandomTraces.Unprovided(specFile, ConformanceRunner.ModulesOf(backendName, embedded: backendName == "probe")) is { Count: > 0 } unprovided)
                 throw new InputException($"{specFile.Source}: the {backendName} backend cannot load {string.Join(", ", unprovided)} " +
-                                         $"(it has {string.Join(", ", ConformanceRunner.ModulesOf(backendName))}); restrict the spec's modules");
+                                         $"(it has {string.Join(", ", ConformanceRunner.ModulesOf(backendName, embedded: backendName == "probe"))}); restrict the spec's modules");
             var randomSeed = parse.GetValue(seed) is { } seedText ? RandomCommand.ParseSeed(seedText) : (ulong)System.Random.Shared.NextInt64(1, long.MaxValue);
             var target = PythonTarget.Resolve(parse.GetValue(python)!);
             var semanticsName = parse.GetValue(semantics) ?? target.DefaultSemantics
@@ -123,6 +123,10 @@ internal static class ConformCommand
             if (backendName == "stdlib" && Version.Parse(target.MinorVersion) < new Version(3, 12))
                 throw new InputException($"--backend stdlib: CPython {target.Version} ships no _testsinglephase (3.12+ does); use --backend probe");
             var probe = backendName == "probe" ? target.BuildProbe() : null;
+            // The builtin needs the embedding program; without it (no shared libpython) only its traces are skipped.
+            var (embed, noEmbed) = backendName == "probe" ? target.BuildEmbed() : (null, null);
+            if (randomCount is not null && embed is null && noEmbed is not null && specFile.Catalogue.Modules.Any(m => m.Name == DefaultCatalogue.Builtin))
+                throw new InputException($"{specFile.Source}: {DefaultCatalogue.Builtin} needs the embedding program, which cannot be built here: {noEmbed}");
 
             IReadOnlyList<RandomTrace> drawn = [];
             if (randomCount is { } count)
@@ -131,7 +135,7 @@ internal static class ConformCommand
                 drawn = RandomTraces.Draw(specFile, model, randomSeed, count, steps);
             }
 
-            var conformance = new ConformanceRunner(target, model, backendName, probe, TimeSpan.FromSeconds(seconds));
+            var conformance = new ConformanceRunner(target, model, backendName, probe, TimeSpan.FromSeconds(seconds), embed);
             var toRecord = parse.GetValue(record);
             var all = parsed.Select((t, i) => (Trace: t, Record: toRecord ? files[i] : null)).Concat(drawn.Select(d => (d.Trace, (string?)null))).ToList();
             var compared = RunAll(cli, conformance, all, n, parallel);

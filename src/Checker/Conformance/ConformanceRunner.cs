@@ -31,7 +31,8 @@ internal sealed record TraceComparison(
 /// Runs traces on the model and on real CPython and compares them (issue 6). The model side is
 /// <see cref="Replayer"/> on the built-in catalogue; the CPython side is the driver in a child process.
 /// </summary>
-internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics, string backend, string? probe, TimeSpan limit)
+/// <param name="embed">the embedding program (probe backend only), which adds the builtin <c>_testbuiltin</c>; null without it</param>
+internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics, string backend, string? probe, TimeSpan limit, string? embed = null)
 {
     public PythonTarget Python { get; } = python;
     public Semantics Semantics { get; } = semantics;
@@ -57,7 +58,7 @@ internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics
     {
         var (model, notApplicable) = Model(trace, Semantics);
         if (model is null) return Skip(trace, $"not applicable to {Semantics.Name}: {notApplicable}");
-        var provided = ModulesOf(Backend);
+        var provided = ModulesOf(Backend, embed is not null);
         var missing = trace.Steps.Where(s => s.Mod is not null && !provided.Contains(s.Mod)).Select(s => s.Mod!).Distinct().ToList();
         if (missing.Count > 0)
             return Skip(trace, $"the {Backend} backend does not provide {string.Join(", ", missing)} (it has {string.Join(", ", provided)})");
@@ -69,7 +70,7 @@ internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics
             CpythonRun real;
             try
             {
-                real = CpythonRun.Execute(Python, Backend, probe, trace, limit);
+                real = CpythonRun.Execute(Python, Backend, probe, trace, limit, embed);
             }
             catch (ConformanceException e)
             {
@@ -141,10 +142,12 @@ internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics
         DefaultCatalogue.WithReinit, DefaultCatalogue.WithState,
     ];
 
-    /// <summary>The probe's: the same, plus the multi-phase module and the HOWTO's opt-out (no builtin: that needs an embedding program).</summary>
+    /// <summary>The probe's: the same, plus the multi-phase module and the HOWTO's opt-out.</summary>
     public static readonly IReadOnlyList<string> ProbeModules = [.. StdlibModules, DefaultCatalogue.MultiPhase, DefaultCatalogue.OptOut];
 
-    public static IReadOnlyList<string> ModulesOf(string backend) => backend == "stdlib" ? StdlibModules : ProbeModules;
+    /// <summary>What a backend provides; the probe with the embedding program also has the builtin (T8).</summary>
+    public static IReadOnlyList<string> ModulesOf(string backend, bool embedded = false) =>
+        backend == "stdlib" ? StdlibModules : embedded ? [.. ProbeModules, DefaultCatalogue.Builtin] : ProbeModules;
 }
 
 /// <summary>
