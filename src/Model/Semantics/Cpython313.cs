@@ -42,9 +42,15 @@ public sealed class Cpython313 : Semantics
         if (m.Cache(module).Present)
         {
             if (m.CheckOn(interp)) throw Refuse(m, module);
-            // T2/T3: reload_singlephase_extension. Reads go through the def, not the record (last writer wins).
-            if (def.MSize == -1 && m.Def(d).MCopy.IsObject) return CopyFromCache(m, interp, module, m.Def(d).MCopy);
-            if (def.MSize >= 0 && m.Def(d).MInit) return ReinitFromCache(m, interp, module);
+            // T2/T3: reload_singlephase_extension. Reads go through the def, not the record (last writer wins), but the
+            // modules-by-index slot is the record's m_index (_get_cached_module_index): after clear_extension reset the
+            // def's index and another key's init took a new one, a hit on an older key still writes the old slot.
+            // Checked on 3.13.0 (random conformance run, seed 2026, run 733): main imports the alias, sub2 clears
+            // _testsinglephase, sub1 imports _testsinglephase (new index) then the alias (a hit on the old record):
+            // sub1's _testsinglephase keeps look_up_self() is module, the alias does not.
+            var index = m.Cache(module).MIndex;
+            if (def.MSize == -1 && m.Def(d).MCopy.IsObject) return CopyFromCache(m, interp, module, m.Def(d).MCopy, index);
+            if (def.MSize >= 0 && m.Def(d).MInit) return ReinitFromCache(m, interp, module, index);
             // "A little dance": cached but nothing to load from, so the entry goes before a full load.
             // The document does not say this deletion switches to main; it runs in the importer [inf].
             DeleteRecord(m, module);

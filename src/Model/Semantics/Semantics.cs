@@ -492,22 +492,23 @@ public abstract class Semantics
     /// <summary>
     /// The <c>m_size == -1</c> cache hit: <c>import_add_module</c> (the module already in <c>sys.modules</c>,
     /// else a new copy module), then a shallow <c>PyDict_Update</c> from <paramref name="source"/>, then
-    /// modules-by-index. No init runs.
+    /// modules-by-index. No init runs. <paramref name="index"/>: the modules-by-index slot (default the def's
+    /// <c>m_index</c>; 3.13 passes the cache record's).
     /// </summary>
-    protected static ObjId CopyFromCache(Machine m, int interp, int module, ObjId source)
+    protected static ObjId CopyFromCache(Machine m, int interp, int module, ObjId source, int? index = null)
     {
         var mod = m.AddModule(module);
         m.DictUpdate(m[mod].Dict, source);
-        m.SetMbi(interp, m.Def(m.Catalogue.DefIndexOf(module)).MIndex, mod);
+        m.SetMbi(interp, index ?? m.Def(m.Catalogue.DefIndexOf(module)).MIndex, mod);
         return mod;
     }
 
     /// <summary>The <c>m_size &gt;= 0</c> cache hit: <c>def.m_init()</c> runs again in the current interpreter.</summary>
-    protected static ObjId ReinitFromCache(Machine m, int interp, int module)
+    protected static ObjId ReinitFromCache(Machine m, int interp, int module, int? index = null)
     {
         var mod = m.RunInit(module, InitKind.Reinit);
         m.SetSysModule(interp, module, mod);
-        m.SetMbi(interp, m.Def(m.Catalogue.DefIndexOf(module)).MIndex, mod);
+        m.SetMbi(interp, index ?? m.Def(m.Catalogue.DefIndexOf(module)).MIndex, mod);
         return mod;
     }
 
