@@ -279,7 +279,7 @@ internal static class ConformCommand
                 w.WriteLine($"  ERROR     {r.Trace}: {r.Reason}");
                 break;
             case TraceStatus.TestModuleCrash:
-                w.WriteLine($"  known     {r.Trace}: CPython crashed at step {r.Divergence?.Step}: {r.Reason}");
+                w.WriteLine($"  known     {r.Trace}: differs at step {r.Divergence?.Step}: {r.Reason}");
                 break;
             default:
                 var d = r.Divergence!;

@@ -92,32 +92,48 @@ internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics
     }
 
     /// <summary>
-    /// CPython's own <c>_testsinglephase</c> (3.12+) keeps the error type of the basic def's last init in a C global and
-    /// frees it at the next init of that def or of <c>_basic_copy</c> (<c>clear_state</c> in <c>init__testsinglephase_basic</c>).
-    /// When that last init ran in an interpreter with its own obmalloc and was refused (3.12 runs the init before the
-    /// isolation check and discards the module), the C global holds the only reference, so the next init frees an object
-    /// of another allocator: glibc aborts (or faults) there. The model's catalogue keeps only counters in C globals, as the
-    /// probe does, and the probe agrees on these traces. Returns why a divergence is exactly that crash, else null: CPython
-    /// crashed in step k, the model runs such an init in step k, and the group's previous init was a refused one in an
-    /// own-obmalloc interpreter.
+    /// Where CPython's own <c>_testsinglephase</c> (3.12+) differs from the model's catalogue, which keeps only counters in
+    /// C globals (as the probe does; the probe agrees on these traces). Returns why a divergence is one of these, else null:
+    /// <list type="number">
+    /// <item>The module keeps the error type (and two constants) of the basic def's last init in a C global and frees them at
+    /// the next init of that def or of <c>_basic_copy</c> (<c>clear_state</c> in <c>init__testsinglephase_basic</c>). When
+    /// nothing else holds them any more (the model's error type of that init is gone) and the last init ran under another
+    /// obmalloc than this one (an isolated interpreter, or main before an isolated one), that free hands glibc a foreign
+    /// pointer: CPython crashes in step k, where the model runs such an init.</item>
+    /// <item>The model's crash in step k frees the <c>obj</c> list, a value the probe has and <c>_testsinglephase</c> has not.</item>
+    /// </list>
     /// </summary>
     public static string? StdlibStateCrash(ReplayResult model, Divergence? d)
     {
-        if (d?.Step is not { } k || d.Cpython?["outcome"]?.GetValue<string>() != "crash") return null;
+        if (d?.Step is not { } k) return null;
         var cat = model.Catalogue;
         var basic = cat.Defs[cat.DefIndexOf(cat.ModuleIndex(DefaultCatalogue.TestSinglePhase))].Globals;
         bool Basic(InitRan i) => cat.Defs[i.Def].Globals == basic && cat.Defs[i.Def].MSize == -1;
-        if (!model.Steps[k - 1].Transition.Events.OfType<InitRan>().Any(Basic)) return null;
-        for (var j = k - 2; j >= 0; j--)
+        var before = k == 1 ? model.Configuration.Initial() : model.Steps[k - 2].Transition.State;
+        var step = model.Steps[k - 1];
+        int Domain(State s, int i) => s.Interps[i].OwnAllocator ? i : Interp.Main;
+
+        if (d.Cpython?["outcome"]?.GetValue<string>() == "crash" && step.Transition.Events.OfType<InitRan>().FirstOrDefault(Basic) is { } now)
         {
-            var step = model.Steps[j];
-            var last = step.Transition.Events.OfType<InitRan>().LastOrDefault(Basic);
-            if (last is null) continue;
-            var ownObmalloc = last.Interp != 0 && step.Transition.State.Interps[last.Interp].Kind is InterpKind.Isolated or InterpKind.IsolatedOverride;
-            return ownObmalloc && step.Transition.Outcome.Kind == OutcomeKind.ImportError
-                ? $"CPython's _testsinglephase frees, at step {k}'s init, the error type that the refused init of step {step.Number} " +
-                  $"made in {Interp.Name(last.Interp)} (own obmalloc) and left in its C globals: a crash of the test module, not of the import machinery"
-                : null;
+            for (var j = k - 2; j >= 0; j--)
+            {
+                var earlier = model.Steps[j];
+                if (earlier.Transition.Events.OfType<InitRan>().LastOrDefault(Basic) is not { } last) continue;
+                var gone = !before.Heap.AsSpan().ToArray().Any(o => o.Kind == ObjKind.Type && o.Def == last.Def && o.Serial == last.Serial);
+                return gone && Domain(earlier.Transition.State, last.Interp) != Domain(before, now.Interp)
+                    ? $"CPython's _testsinglephase frees, at step {k}'s init in {Interp.Name(now.Interp)}, the error type that step " +
+                      $"{earlier.Number}'s init made in {Interp.Name(last.Interp)} (another obmalloc) and left in its C globals: a crash of the test module"
+                    : null;
+            }
+            return null;
+        }
+        if (step.Transition.Outcome.Kind == OutcomeKind.Crash && d.Cpython?["outcome"]?.GetValue<string>() != "crash")
+        {
+            var semantics = model.Configuration.Semantics;
+            var hazard = Hazards.InEvents(before, step.Transition.Events).FirstOrDefault(h => semantics.CrashFor(h.Kind) is not null);
+            if (hazard?.Object.Kind == ObjKind.List)
+                return $"the model's crash in step {k} frees the obj list ({Objects.Describe(hazard.Object, cat)}), a value the probe has " +
+                       "and CPython's _testsinglephase has not";
         }
         return null;
     }
