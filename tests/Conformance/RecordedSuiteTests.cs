@@ -17,6 +17,12 @@ public class RecordedSuiteTests
     /// </summary>
     public static readonly IReadOnlyDictionary<string, (int Step, string Field)> Known = new Dictionary<string, (int, string)>
     {
+        // Open (docs/conformance.md, divergence 6): 3.13.0 aborts at exit, in Py_EndInterpreter of the isolated+override
+        // interpreter called by finalize_subinterpreters, freeing a main-owned str of its copy module's dict (gdb: the
+        // module's __doc__); main's references are still counted at atexit. The model keeps no strings and exits cleanly.
+        // Step 0 stands for the exit.
+        ["open-313-foreign-string-free.cpython-3.13.0.probe.observed.json"] = (0, "exit.outcome"),
+        ["open-313-foreign-string-free.cpython-3.13.0.stdlib.observed.json"] = (0, "exit.outcome"),
     };
 
     public static TheoryData<string> Recorded()
@@ -43,7 +49,7 @@ public class RecordedSuiteTests
         if (Known.TryGetValue(file, out var known))
         {
             Assert.True(divergence is not null, $"{file}: the known disagreement is gone: update {nameof(Known)} and the report");
-            Assert.Equal(known.Step, divergence!.Step);
+            Assert.Equal(known.Step, divergence!.Step ?? 0);
             Assert.Contains(divergence.Fields, f => f.Field == known.Field);
             return;
         }
