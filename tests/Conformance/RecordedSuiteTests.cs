@@ -17,12 +17,6 @@ public class RecordedSuiteTests
     /// </summary>
     public static readonly IReadOnlyDictionary<string, (int Step, string Field)> Known = new Dictionary<string, (int, string)>
     {
-        // Open (docs/conformance.md, divergence 6): 3.13.0 aborts at exit, in Py_EndInterpreter of the isolated+override
-        // interpreter called by finalize_subinterpreters, freeing a main-owned str of its copy module's dict (gdb: the
-        // module's __doc__); main's references are still counted at atexit. The model keeps no strings and exits cleanly.
-        // Step 0 stands for the exit.
-        ["open-313-foreign-string-free.cpython-3.13.0.probe.observed.json"] = (0, "exit.outcome"),
-        ["open-313-foreign-string-free.cpython-3.13.0.stdlib.observed.json"] = (0, "exit.outcome"),
     };
 
     public static TheoryData<string> Recorded()
@@ -70,7 +64,7 @@ public class RecordedSuiteTests
         { "T5b", "t5b-basic-copy", "3.10" }, { "T6", "t6-reinit-subfirst", "3.10" }, { "T7", "t7-multiphase", "3.10" },
         { "T8", "t8-builtin-legacy", "3.10" }, { "T8 isolated (O19)", "t8-builtin", "3.12" }, { "T9", "d1-core-sys", "3.10" },
         { "T10", "d4-clear-extension", "3.12" }, { "T10 then T2 (record index)", "t10-stale-record-index", "3.12" },
-        { "T11", "d3-teardown-clears-foreign", "3.10" }, { "T12", "t12-finalize", "3.10" },
+        { "T11", "d3-teardown-clears-foreign", "3.10" }, { "T12", "t12-finalize", "3.10" }, { "T12 order (3.13)", "t12-313-fini-order", "3.12" },
         { "T13", "t13-isolated-check", "3.12" }, { "T14", "t14-optout", "3.10" },
         { "D1", "d1-core-sys", "3.10" }, { "D2", "d2-rename", "3.10" }, { "D2 override (O20)", "d2-rename-isolated-override", "3.12" },
         { "D3", "d3-teardown-clears-foreign", "3.10" }, { "D4", "d4-clear-extension", "3.12" },

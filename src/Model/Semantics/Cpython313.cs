@@ -14,6 +14,11 @@ public sealed class Cpython313 : Semantics
 
     protected override bool InitsRunUnderMain => true;
 
+    // _Py_Finalize runs finalize_modules(main) and only then finalize_subinterpreters (3.13-era pylifecycle.c). Checked on
+    // 3.13.0 with gdb: main's module dict is cleared (finalize_modules_clear_weaklist) before the remaining isolated
+    // interpreter's Py_EndInterpreter, which then frees main's objects its copy module held last (open-313-foreign-string-free).
+    protected override bool EndsSubinterpretersAfterMainModules => true;
+
     // Own obmalloc still hands a foreign pointer to libc. No 3.13.0 scenario crashed (S3), and the
     // untrack-at-teardown fix of gh-116510 predates it [inf], so a dead owner's free is not predicted to crash.
     public override CrashKind? CrashFor(HazardKind hazard) =>

@@ -451,7 +451,8 @@ public abstract class Semantics
 
     /// <summary>
     /// T12, <c>Py_Finalize</c>: remaining subinterpreters end (their atexit hooks run: checked on 3.10-3.13), newest
-    /// first, then main, then the runtime. Newest first is 3.13's <c>finalize_subinterpreters</c>, which walks the
+    /// first, then main, then the runtime; 3.13 ends them only after main's <c>finalize_modules</c>
+    /// (<see cref="EndsSubinterpretersAfterMainModules"/>). Newest first is 3.13's <c>finalize_subinterpreters</c>, which walks the
     /// interpreter list from its head (checked: three interpreters end C, B, A on 3.13.0); on 3.12.1 the order
     /// follows when <c>_xxsubinterpreters</c>' id objects die (seen: B, A, C), which no trace can express [inf].
     /// Main's last collection comes after the runtime's import state is gone: <c>_Py_Finalize</c> calls
@@ -463,10 +464,10 @@ public abstract class Semantics
     /// </summary>
     private void FinalizeProcess(Machine m)
     {
-        foreach (var i in m.InterpsByBirth().Reverse().ToList())
-            if (i != Interp.Main && m.IsAlive(i)) EndInterpreter(m, i);
+        if (!EndsSubinterpretersAfterMainModules) EndRemaining(m);
         m.ActAs(Interp.Main);
         FinalizeModules(m, Interp.Main);
+        if (EndsSubinterpretersAfterMainModules) EndRemaining(m);
         FinalizeRuntime(m);
         m.SetSysDictCopy(Interp.Main, ObjId.None, builtins: false);
         m.SetSysDictCopy(Interp.Main, ObjId.None, builtins: true);
@@ -475,6 +476,21 @@ public abstract class Semantics
         m.Emit(new InterpLifecycle(Interp.Main, InterpStatus.Ended, InterpKind.Main));
         m.Phase = ProcessPhase.Finalized;
     }
+
+    /// <summary>Ends the subinterpreters still alive, newest first; main is current again afterwards.</summary>
+    private void EndRemaining(Machine m)
+    {
+        foreach (var i in m.InterpsByBirth().Reverse().ToList())
+            if (i != Interp.Main && m.IsAlive(i)) EndInterpreter(m, i);
+        m.ActAs(Interp.Main);
+    }
+
+    /// <summary>
+    /// Whether <c>Py_Finalize</c> ends the remaining subinterpreters only after main's <c>finalize_modules</c> (3.13:
+    /// <c>_PyImport_FiniExternal</c>, <c>finalize_modules</c>, then <c>finalize_subinterpreters</c>; before 3.13 they are
+    /// ended first, the order the conformance driver realises).
+    /// </summary>
+    protected virtual bool EndsSubinterpretersAfterMainModules => false;
 
     // ---- shared C helpers for the versions ---------------------------------------------------------
 
