@@ -255,7 +255,7 @@ public sealed class ReferenceCanonicalForm
         foreach (var old in objOrder)
         {
             var o = s.Heap[old];
-            PutByte((byte)o.Kind);
+            PutByte((byte)((byte)o.Kind | (o.Leaked ? 0x80 : 0))); // the encoder's leaked mark
             PutByte((byte)inv[o.Owner]);
             PutByte((byte)inv[o.Domain]);
             PutShort(o.RefCount);
@@ -319,6 +319,7 @@ public sealed class ReferenceCanonicalForm
             if (c == 0) c = inv[oa.Owner].CompareTo(inv[ob.Owner]);
             if (c == 0) c = inv[oa.Domain].CompareTo(inv[ob.Domain]);
             if (c == 0) c = oa.RefCount.CompareTo(ob.RefCount);
+            if (c == 0) c = oa.Leaked.CompareTo(ob.Leaked);
             if (c == 0) c = oa.Def.CompareTo(ob.Def);
             if (c == 0) c = oa.Module.CompareTo(ob.Module);
             return c != 0 ? c : a.CompareTo(b);

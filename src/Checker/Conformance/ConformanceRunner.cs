@@ -8,8 +8,11 @@ using Verify.Model;
 
 namespace Verify.Checker.Conformance;
 
-/// <summary>The verdict on one trace: the model and CPython agree on every step and the exit, or not.</summary>
-internal enum TraceStatus { Agree, Disagree, Skipped, Error }
+/// <summary>
+/// The verdict on one trace: the model and CPython agree on every step and the exit, or not; or they differ only by a
+/// known crash of CPython's own test module (<see cref="ConformanceRunner.StdlibStateCrash"/>), which is outside the model.
+/// </summary>
+internal enum TraceStatus { Agree, Disagree, Skipped, Error, TestModuleCrash }
 
 /// <summary>One trace compared: its verdict, the first divergence if any, the fields skipped and why.</summary>
 internal sealed record TraceComparison(
@@ -28,7 +31,8 @@ internal sealed record TraceComparison(
 /// Runs traces on the model and on real CPython and compares them (issue 6). The model side is
 /// <see cref="Replayer"/> on the built-in catalogue; the CPython side is the driver in a child process.
 /// </summary>
-internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics, string backend, string? probe, TimeSpan limit)
+/// <param name="embed">the embedding program (probe backend only), which adds the builtin <c>_testbuiltin</c>; null without it</param>
+internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics, string backend, string? probe, TimeSpan limit, string? embed = null)
 {
     public PythonTarget Python { get; } = python;
     public Semantics Semantics { get; } = semantics;
@@ -54,9 +58,10 @@ internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics
     {
         var (model, notApplicable) = Model(trace, Semantics);
         if (model is null) return Skip(trace, $"not applicable to {Semantics.Name}: {notApplicable}");
-        var missing = trace.Steps.Where(s => s.Mod is not null && !BackendModules.Contains(s.Mod)).Select(s => s.Mod!).Distinct().ToList();
+        var provided = ModulesOf(Backend, embed is not null);
+        var missing = trace.Steps.Where(s => s.Mod is not null && !provided.Contains(s.Mod)).Select(s => s.Mod!).Distinct().ToList();
         if (missing.Count > 0)
-            return Skip(trace, $"the {Backend} backend does not provide {string.Join(", ", missing)} (it has {string.Join(", ", BackendModules)})");
+            return Skip(trace, $"the {Backend} backend does not provide {string.Join(", ", missing)} (it has {string.Join(", ", provided)})");
 
         TraceComparison? first = null;
         var agreeing = 0;
@@ -65,7 +70,7 @@ internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics
             CpythonRun real;
             try
             {
-                real = CpythonRun.Execute(Python, Backend, probe, trace, limit);
+                real = CpythonRun.Execute(Python, Backend, probe, trace, limit, embed);
             }
             catch (ConformanceException e)
             {
@@ -81,7 +86,56 @@ internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics
             if (first is null || (first.Status == TraceStatus.Agree && d is not null)) first = c;
         }
         var status = agreeing == runs ? TraceStatus.Agree : TraceStatus.Disagree;
+        if (status == TraceStatus.Disagree && Backend == "stdlib" && StdlibStateCrash(model, first!.Divergence) is { } explained)
+            return first with { Status = TraceStatus.TestModuleCrash, RunsAgreeing = agreeing, Reason = explained };
         return first! with { Status = status, RunsAgreeing = agreeing };
+    }
+
+    /// <summary>
+    /// Where CPython's own <c>_testsinglephase</c> (3.12+) differs from the model's catalogue, which keeps only counters in
+    /// C globals (as the probe does; the probe agrees on these traces). Returns why a divergence is one of these, else null:
+    /// <list type="number">
+    /// <item>The module keeps the error type (and two constants) of the basic def's last init in a C global and frees them at
+    /// the next init of that def or of <c>_basic_copy</c> (<c>clear_state</c> in <c>init__testsinglephase_basic</c>). When
+    /// nothing else holds them any more (the model's error type of that init is gone) and the last init ran under another
+    /// obmalloc than this one (an isolated interpreter, or main before an isolated one), that free hands glibc a foreign
+    /// pointer: CPython crashes in step k, where the model runs such an init.</item>
+    /// <item>The model's crash in step k frees the <c>obj</c> list, a value the probe has and <c>_testsinglephase</c> has not.</item>
+    /// </list>
+    /// </summary>
+    public static string? StdlibStateCrash(ReplayResult model, Divergence? d)
+    {
+        if (d?.Step is not { } k) return null;
+        var cat = model.Catalogue;
+        var basic = cat.Defs[cat.DefIndexOf(cat.ModuleIndex(DefaultCatalogue.TestSinglePhase))].Globals;
+        bool Basic(InitRan i) => cat.Defs[i.Def].Globals == basic && cat.Defs[i.Def].MSize == -1;
+        var before = k == 1 ? model.Configuration.Initial() : model.Steps[k - 2].Transition.State;
+        var step = model.Steps[k - 1];
+        int Domain(State s, int i) => s.Interps[i].OwnAllocator ? i : Interp.Main;
+
+        if (d.Cpython?["outcome"]?.GetValue<string>() == "crash" && step.Transition.Events.OfType<InitRan>().FirstOrDefault(Basic) is { } now)
+        {
+            for (var j = k - 2; j >= 0; j--)
+            {
+                var earlier = model.Steps[j];
+                if (earlier.Transition.Events.OfType<InitRan>().LastOrDefault(Basic) is not { } last) continue;
+                var gone = !before.Heap.AsSpan().ToArray().Any(o => o.Kind == ObjKind.Type && o.Def == last.Def && o.Serial == last.Serial);
+                return gone && Domain(earlier.Transition.State, last.Interp) != Domain(before, now.Interp)
+                    ? $"CPython's _testsinglephase frees, at step {k}'s init in {Interp.Name(now.Interp)}, the error type that step " +
+                      $"{earlier.Number}'s init made in {Interp.Name(last.Interp)} (another obmalloc) and left in its C globals: a crash of the test module"
+                    : null;
+            }
+            return null;
+        }
+        if (step.Transition.Outcome.Kind == OutcomeKind.Crash && d.Cpython?["outcome"]?.GetValue<string>() != "crash")
+        {
+            var semantics = model.Configuration.Semantics;
+            var hazard = Hazards.InEvents(before, step.Transition.Events).FirstOrDefault(h => semantics.CrashFor(h.Kind) is not null);
+            if (hazard?.Object.Kind == ObjKind.List)
+                return $"the model's crash in step {k} frees the obj list ({Objects.Describe(hazard.Object, cat)}), a value the probe has " +
+                       "and CPython's _testsinglephase has not";
+        }
+        return null;
     }
 
     private TraceComparison Skip(Trace trace, string reason) =>
@@ -97,12 +151,19 @@ internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics
     public static string CpythonExitText(CpythonExit x) =>
         x.Outcome == "not_run" ? $"crash in a step ({x.Signal})" : x.Signal is null ? "clean" : $"crash at finalization ({x.Signal})";
 
-    /// <summary>The catalogue names the probe (and CPython's own <c>_testsinglephase</c>, 3.12+) provide.</summary>
-    public static readonly IReadOnlyList<string> BackendModules =
+    /// <summary>The catalogue names CPython's own <c>_testsinglephase</c> (3.12+) provides.</summary>
+    public static readonly IReadOnlyList<string> StdlibModules =
     [
         DefaultCatalogue.TestSinglePhase, DefaultCatalogue.BasicWrapper, DefaultCatalogue.BasicCopy,
         DefaultCatalogue.WithReinit, DefaultCatalogue.WithState,
     ];
+
+    /// <summary>The probe's: the same, plus the multi-phase module and the HOWTO's opt-out.</summary>
+    public static readonly IReadOnlyList<string> ProbeModules = [.. StdlibModules, DefaultCatalogue.MultiPhase, DefaultCatalogue.OptOut];
+
+    /// <summary>What a backend provides; the probe with the embedding program also has the builtin (T8).</summary>
+    public static IReadOnlyList<string> ModulesOf(string backend, bool embedded = false) =>
+        backend == "stdlib" ? StdlibModules : embedded ? [.. ProbeModules, DefaultCatalogue.Builtin] : ProbeModules;
 }
 
 /// <summary>

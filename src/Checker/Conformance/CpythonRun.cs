@@ -19,7 +19,7 @@ internal sealed record CpythonRun(string? Skipped, IReadOnlyList<CpythonStep> St
     /// Runs <c>driver.py run</c> with <paramref name="python"/> on <paramref name="trace"/>. The driver runs the
     /// trace in a child process and streams one record per step, so a crash leaves every step before it.
     /// </summary>
-    public static CpythonRun Execute(PythonTarget python, string backend, string? probe, Trace trace, TimeSpan limit)
+    public static CpythonRun Execute(PythonTarget python, string backend, string? probe, Trace trace, TimeSpan limit, string? embed = null)
     {
         var file = Path.Combine(Path.GetTempPath(), $"verify-conform-{Environment.ProcessId}-{Guid.NewGuid():N}.json");
         File.WriteAllText(file, TraceWriter.ToJson(trace with { Metadata = [] }));
@@ -28,6 +28,7 @@ internal sealed record CpythonRun(string? Skipped, IReadOnlyList<CpythonStep> St
             List<string> args = [ConformanceFiles.Driver, "run", file];
             if (backend == "stdlib") args.Add("--stdlib");
             else args.AddRange(["--probe", probe!]);
+            if (embed is not null) args.AddRange(["--embed", embed]);
             ProcessRunner.Result r;
             try
             {

@@ -134,6 +134,50 @@ internal sealed record PythonTarget(string Executable, string Version, string In
         return so;
     }
 
+    /// <summary>
+    /// The embedding program built for this Python (CPython's main plus the builtin <c>_testbuiltin</c>), or null with
+    /// the reason when it cannot be built (no shared libpython, no gcc): traces that import the builtin are then skipped.
+    /// </summary>
+    public (string? Path, string? Why) BuildEmbed()
+    {
+        var source = Path.Combine(ConformanceFiles.Folder, "probe", "verify_embed.c");
+        if (!File.Exists(source)) return (null, $"the embedding program's source is missing next to verify ({source})");
+        string[] config;
+        try
+        {
+            config = ProcessRunner.Run(Executable, ["-c",
+                "import sysconfig as s; print(s.get_config_var('LIBDIR') or ''); print(s.get_config_var('LDVERSION') or ''); print(s.get_config_var('Py_ENABLE_SHARED') or 0)"],
+                TimeSpan.FromSeconds(30)).CheckedStdout(Executable).Split('\n', StringSplitOptions.TrimEntries);
+        }
+        catch (ProcessRunner.Failure e)
+        {
+            return (null, $"could not ask {Executable} for its library folder: {e.Message}");
+        }
+        if (config.Length < 3 || config[0] == "" || config[1] == "" || config[2] != "1")
+            return (null, $"CPython {Version} has no shared libpython to embed (built without --enable-shared)");
+        var text = File.ReadAllBytes(source);
+        var hash = Convert.ToHexString(SHA256.HashData([.. text, .. Encoding.UTF8.GetBytes(Version + "|" + IncludeDir + "|" + config[0])]))[..16].ToLowerInvariant();
+        var dir = Path.Combine(CacheRoot(), "verify", "embed", $"{Version}-{hash}");
+        var exe = Path.Combine(dir, "verify_embed");
+        if (File.Exists(exe)) return (exe, null);
+        Directory.CreateDirectory(dir);
+        var tmp = Path.Combine(dir, $"build-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        ProcessRunner.Result r;
+        try
+        {
+            // -rdynamic: the driver reads the builtin def through ctypes.PyDLL(None), i.e. the program's own symbols.
+            r = ProcessRunner.Run("gcc", ["-O0", "-rdynamic", "-I" + IncludeDir, source, "-o", tmp,
+                "-L" + config[0], "-lpython" + config[1], "-Wl,-rpath," + config[0], "-ldl", "-lm"], TimeSpan.FromSeconds(120));
+        }
+        catch (ProcessRunner.Failure e)
+        {
+            return (null, $"gcc did not run ({e.Message})");
+        }
+        if (r.ExitCode != 0) return (null, $"gcc could not build the embedding program for CPython {Version}: {r.Stderr.Trim()}");
+        File.Move(tmp, exe, overwrite: true);
+        return (exe, null);
+    }
+
     private static string CacheRoot() =>
         Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
             ? xdg

@@ -4,6 +4,7 @@ Usage (standard library only; run it with the CPython under test):
 
     python driver.py run TRACE.json --probe PATH/_testsinglephase.so
     python driver.py run TRACE.json --stdlib          # CPython's own _testsinglephase (3.12+)
+    python driver.py run TRACE.json --probe P.so --embed verify_embed   # also the builtin _testbuiltin (T8)
 
 TRACE.json is Verify's trace format in JSON (a list of steps, or an object with "steps"); "-" reads stdin.
 
@@ -41,10 +42,14 @@ OPS = ("new_interp", "end_interp", "import", "del_sys_modules", "reload", "reloa
 
 # The names the probe exports (its PyInit_* functions), which are the catalogue's names for
 # CPython's _testsinglephase variants; CPython 3.12+ ships the same names in its own _testsinglephase.
-PROBE_MODULES = ("_testsinglephase", "_testsinglephase_basic_wrapper", "_testsinglephase_basic_copy",
-                 "_testsinglephase_with_reinit", "_testsinglephase_with_state")
+STDLIB_MODULES = ("_testsinglephase", "_testsinglephase_basic_wrapper", "_testsinglephase_basic_copy",
+                  "_testsinglephase_with_reinit", "_testsinglephase_with_state")
+# The probe also has the catalogue's multi-phase module and the HOWTO's opt-out (CPython ships neither under these names).
+PROBE_MODULES = STDLIB_MODULES + ("_testmultiphase", "_testoptout")
 PROBE_DEFS = ("_testsinglephase", "_testsinglephase_basic_copy", "_testsinglephase_with_reinit",
-              "_testsinglephase_with_state")
+              "_testsinglephase_with_state", "_testmultiphase", "_testoptout")
+# The single-phase builtin the embedding program (probe/verify_embed.c) registers with PyImport_AppendInittab.
+EMBED_BUILTINS = ("_testbuiltin",)
 # The constant a set_attr step binds (immortal, or a cached singleton before 3.12).
 REBOUND = "x"
 
@@ -143,8 +148,11 @@ def _verify_step(out, op, name, path):
         elif op == "reload_spec":
             import importlib._bootstrap as b
             import importlib.util
-            from importlib.machinery import ExtensionFileLoader
-            b._load(importlib.util.spec_from_file_location(name, path, loader=ExtensionFileLoader(name, path)))
+            from importlib.machinery import BuiltinImporter, ExtensionFileLoader
+            if path == name:  # a builtin: its spec comes from the builtin importer, its cache key is (name, name)
+                b._load(BuiltinImporter.find_spec(name))
+            else:
+                b._load(importlib.util.spec_from_file_location(name, path, loader=ExtensionFileLoader(name, path)))
         elif op == "clear_extension":
             import _testinternalcapi
             _testinternalcapi.clear_extension(name, path)
@@ -205,10 +213,12 @@ del _verify_observe
 
 
 class Child:
-    def __init__(self, steps, backend, probe, workdir):
+    def __init__(self, steps, backend, probe, workdir, embed=False):
         self.steps = steps
         self.backend = backend
         self.probe = probe
+        # Running inside the embedding program: the builtin _testbuiltin exists (cache key (name, name)).
+        self.builtins = EMBED_BUILTINS if embed else ()
         self.workdir = workdir
         self.api = Interps()
         self.version = sys.version_info[:2]
@@ -216,7 +226,7 @@ class Child:
         self.slots = {0: {"id": None, "real": 0, "mode": "main", "status": "alive", "order": 0}}
         self.created = 0
         self.paths = self.module_paths()
-        self.names = sorted(self.paths)
+        self.names = sorted(list(self.paths) + list(self.builtins))
         self.outfile = os.path.join(workdir, "out.txt")
         self.info = self.probe_info_function()
         self.core_defs = self.core_def_addresses()
@@ -231,7 +241,7 @@ class Child:
         spec = importlib.machinery.PathFinder.find_spec("_testsinglephase")
         if spec is None or not spec.origin:
             raise Unsupported("this CPython ships no _testsinglephase (3.12+ does); use the probe")
-        return {n: spec.origin for n in PROBE_MODULES}
+        return {n: spec.origin for n in STDLIB_MODULES}
 
     def probe_info_function(self):
         if self.backend != "probe":
@@ -264,7 +274,8 @@ class Child:
             return ast.literal_eval(f.read())
 
     def run_op(self, slot, op, name=None):
-        path = self.paths.get(name) if name else None
+        # A builtin's "filename" is its name, as clear_extension and the cache key take it.
+        path = (name if name in self.builtins else self.paths.get(name)) if name else None
         return self.run(slot, STEP % {"out": self.outfile, "op": op, "name": name, "path": path, "rebound": REBOUND})
 
     def alive(self):
@@ -292,7 +303,7 @@ class Child:
             self.slots[i]["status"] = "ended"
             return {"outcome": "ok"}
         name = s.get("mod")
-        if name not in self.paths:
+        if name not in self.paths and name not in self.builtins:
             raise Unsupported("module %r is not provided by the %s backend (it has %s)" % (name, self.backend, ", ".join(self.names)))
         if op == "clear_extension":
             if self.version < (3, 12):
@@ -378,7 +389,19 @@ class Child:
                             # PyDict_Copy runs in the interpreter that ran the init, in every covered
                             # version, so the init_interp value m_copy holds names the dict's owner.
                             "m_copy_owner": self.slot_of(owner) if owner is not None else None})
-            why["defs"] = "the probe has only the single-phase defs %s" % ", ".join(PROBE_DEFS)
+            if self.builtins:
+                import ctypes
+                f = ctypes.PyDLL(None).verify_builtin_info
+                f.restype = ctypes.py_object
+                f.argtypes = []
+                for d in f():
+                    owner = d["m_copy_init_interp"]
+                    out.append({"def": d["def"], "m_index": d["m_index"], "m_init": d["m_init_set"],
+                                "m_copy_set": d["m_copy_set"],
+                                "m_copy_refcount": d["m_copy_refcount"] if d["m_copy_set"] else None,
+                                "m_copy_owner": self.slot_of(owner) if owner is not None else None})
+            why["defs"] = "the probe has only the defs %s%s" % (", ".join(PROBE_DEFS), ", _testbuiltin" if self.builtins else
+                                                                "; _testbuiltin needs the embedding program")
         else:
             why["defs"] = ("the driver does not read the m_base of CPython's _testsinglephase defs (static, not exported; "
                            "use the probe, whose info() reads them)")
@@ -422,6 +445,7 @@ class Child:
                 if k != len(self.steps):
                     raise Unsupported("finalize must be the last step")
                 emit({"type": "finalizing", "step": k})
+                self.end_remaining()
                 return
             result = self.step(s)
             if result.get("outcome") == "error":
@@ -432,14 +456,33 @@ class Child:
             obs, unavailable = self.observe(result)
             emit({"type": "step", "step": k, "observation": obs, "unavailable": unavailable})
         emit({"type": "exiting"})
+        self.end_remaining()
+
+    def end_remaining(self):
+        """End the subinterpreters still alive at exit, newest first, as the model's Py_Finalize does.
+
+        3.13's Py_Finalize ends them itself, newest first (finalize_subinterpreters), so they are left to it. Before
+        3.13 Py_Finalize does not: _xxsubinterpreters ends an interpreter when its last id object dies, so the order
+        would be whatever order this driver's own objects happen to die in (the slots dict: oldest first), which is
+        no property of CPython. Ending them here, in the model's order, keeps the comparison about CPython.
+        """
+        if self.api.new_api:
+            return
+        for slot in reversed(self.alive()):
+            if slot != 0:
+                self.api.destroy(self.slots[slot]["id"])
+                self.slots[slot]["id"] = None
+                self.slots[slot]["status"] = "ended"
 
 
 def child(argv):
-    trace, backend, probe = argv[0], argv[1], (argv[2] if len(argv) > 2 else None)
+    trace, backend = argv[0], argv[1]
+    probe = argv[2] if len(argv) > 2 and argv[2] != "-" else None
+    embed = len(argv) > 3 and argv[3] == "embed"
     steps = load_trace(trace)
     workdir = tempfile.mkdtemp(prefix="verify-conform-")
     try:
-        Child(steps, backend, probe, workdir).main()
+        Child(steps, backend, probe, workdir, embed).main()
     except Unsupported as e:
         emit({"type": "unsupported", "reason": str(e)})
         os._exit(3)
@@ -460,6 +503,7 @@ def run(argv):
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--probe", help="the probe shared object built for this Python")
     g.add_argument("--stdlib", action="store_true", help="CPython's own _testsinglephase (3.12+)")
+    p.add_argument("--embed", help="the embedding program built for this Python (adds the builtin _testbuiltin)")
     a = p.parse_args(argv)
     trace = a.trace
     if trace == "-":
@@ -471,9 +515,16 @@ def run(argv):
     except (OSError, ValueError) as e:
         emit({"type": "error", "message": "%s: %s" % (a.trace, e)})
         return 2
-    args = [sys.executable, "-X", "faulthandler", os.path.abspath(__file__), "child", trace,
-            "probe" if a.probe else "stdlib"] + ([os.path.abspath(a.probe)] if a.probe else [])
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = None
+    exe = sys.executable
+    if a.embed:
+        # The embedding program is CPython's own main with one more builtin; it finds this Python's stdlib through
+        # PYTHONHOME, since it does not live next to it.
+        exe = os.path.abspath(a.embed)
+        env = dict(os.environ, PYTHONHOME=sys.prefix)
+    args = [exe, "-X", "faulthandler", os.path.abspath(__file__), "child", trace,
+            "probe" if a.probe else "stdlib", os.path.abspath(a.probe) if a.probe else "-"] + (["embed"] if a.embed else [])
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     last_step, where = None, None
     unsupported = False
     for line in proc.stdout:

@@ -334,7 +334,7 @@ public sealed class CanonicalForm
         foreach (var x in order)
         {
             ref readonly var o = ref heap[x];
-            w.Byte((byte)o.Kind);
+            w.Byte((byte)((byte)o.Kind | (o.Leaked ? LeakedBit : 0)));
             w.Byte((byte)inv[o.Owner]);
             w.Byte((byte)inv[o.Domain]);
             w.Short(o.RefCount);
@@ -348,6 +348,9 @@ public sealed class CanonicalForm
         }
         length = w.Length;
     }
+
+    /// <summary>The high bit of an object's kind byte: <see cref="HeapObject.Leaked"/> (kinds are small numbers).</summary>
+    private const int LeakedBit = 0x80;
 
     /// <summary>Writes an encoding into a buffer <see cref="EncodeWith"/> sized for the whole of it (<see cref="MaxLength"/>).</summary>
     private ref struct Writer(Span<byte> buffer, int[] objMap)
@@ -431,7 +434,7 @@ public sealed class CanonicalForm
         }
     }
 
-    /// <summary>The order of leaked objects: kind, owner and domain (in the chosen slot order), refcount, def, module, then index.</summary>
+    /// <summary>The order of leaked objects: kind, owner and domain (in the chosen slot order), refcount, the leaked mark, def, module, then index.</summary>
     private bool LeakBefore(ReadOnlySpan<HeapObject> heap, int a, int b)
     {
         ref readonly var oa = ref heap[a];
@@ -440,6 +443,7 @@ public sealed class CanonicalForm
         if (c == 0) c = inv[oa.Owner].CompareTo(inv[ob.Owner]);
         if (c == 0) c = inv[oa.Domain].CompareTo(inv[ob.Domain]);
         if (c == 0) c = oa.RefCount.CompareTo(ob.RefCount);
+        if (c == 0) c = oa.Leaked.CompareTo(ob.Leaked);
         if (c == 0) c = oa.Def.CompareTo(ob.Def);
         if (c == 0) c = oa.Module.CompareTo(ob.Module);
         return c != 0 ? c < 0 : a < b;
@@ -511,13 +515,14 @@ public sealed class CanonicalForm
         var heap = new HeapObject[Short(b)];
         for (var x = 0; x < heap.Length; x++)
         {
-            var kind = (ObjKind)Byte(b);
+            var kindByte = Byte(b);
+            var kind = (ObjKind)(kindByte & (LeakedBit - 1));
             var owner = (sbyte)Byte(b);
             var domain = (sbyte)Byte(b);
             var refCount = (short)Short(b);
             var def = (sbyte)(Byte(b) - 1);
             var module = (sbyte)(Byte(b) - 1);
-            heap[x] = new HeapObject(kind, owner, domain, refCount, def, module, 0, Ref(b), Ref(b), Ref(b), Ref(b), Ref(b));
+            heap[x] = new HeapObject(kind, owner, domain, refCount, def, module, 0, Ref(b), Ref(b), Ref(b), Ref(b), Ref(b), (kindByte & LeakedBit) != 0);
         }
         return new State(phase, ValueArray.Own(interps), ValueArray.Own(defs), ValueArray.Own(cache),
             ValueArray.Own(globals), indexCounter, ValueArray.Own(heap));

@@ -16,6 +16,10 @@ public class Cpython311 : Semantics
     // so neither hazard crashes 3.10/3.11 (exp2: clean exit).
     public override CrashKind? CrashFor(HazardKind hazard) => null;
 
+    // gc_fini_untrack (bpo-46070, gh-92036): the teardown also increfs each survivor, so none is ever freed later. That is
+    // the second reference to m_copy seen on 3.10.13/3.11.7 after ending the interpreter that made it (s1-prime-dead-owner).
+    protected override bool LeaksSurvivorsAtTeardown => true;
+
     /// <summary>T9: every interpreter's <c>sys</c> and <c>builtins</c> go through the full fix-up.</summary>
     protected override void CreateCoreModules(Machine m, int interp)
     {

@@ -44,6 +44,9 @@ public sealed class Cpython312 : Cpython311
 
     protected override bool KeepsMCopy(Machine m, int module) => !m.Catalogue.IsCore(module);
 
+    // gh-94673 removed gc_fini_untrack's loop: survivors stay linked to the dead interpreter's GC lists (gh-116510).
+    protected override bool LeaksSurvivorsAtTeardown => false;
+
     /// <summary>
     /// T10: <c>m_init</c> cleared, <c>m_copy</c> dropped by the current interpreter whoever owns it (D4),
     /// <c>m_index</c> kept, this interpreter's modules-by-index slot emptied, the key removed.

@@ -14,6 +14,11 @@ public sealed class Cpython313 : Semantics
 
     protected override bool InitsRunUnderMain => true;
 
+    // _Py_Finalize runs finalize_modules(main) and only then finalize_subinterpreters (3.13-era pylifecycle.c). Checked on
+    // 3.13.0 with gdb: main's module dict is cleared (finalize_modules_clear_weaklist) before the remaining isolated
+    // interpreter's Py_EndInterpreter, which then frees main's objects its copy module held last (open-313-foreign-string-free).
+    protected override bool EndsSubinterpretersAfterMainModules => true;
+
     // Own obmalloc still hands a foreign pointer to libc. No 3.13.0 scenario crashed (S3), and the
     // untrack-at-teardown fix of gh-116510 predates it [inf], so a dead owner's free is not predicted to crash.
     public override CrashKind? CrashFor(HazardKind hazard) =>
@@ -42,9 +47,15 @@ public sealed class Cpython313 : Semantics
         if (m.Cache(module).Present)
         {
             if (m.CheckOn(interp)) throw Refuse(m, module);
-            // T2/T3: reload_singlephase_extension. Reads go through the def, not the record (last writer wins).
-            if (def.MSize == -1 && m.Def(d).MCopy.IsObject) return CopyFromCache(m, interp, module, m.Def(d).MCopy);
-            if (def.MSize >= 0 && m.Def(d).MInit) return ReinitFromCache(m, interp, module);
+            // T2/T3: reload_singlephase_extension. Reads go through the def, not the record (last writer wins), but the
+            // modules-by-index slot is the record's m_index (_get_cached_module_index): after clear_extension reset the
+            // def's index and another key's init took a new one, a hit on an older key still writes the old slot.
+            // Checked on 3.13.0 (random conformance run, seed 2026, run 733): main imports the alias, sub2 clears
+            // _testsinglephase, sub1 imports _testsinglephase (new index) then the alias (a hit on the old record):
+            // sub1's _testsinglephase keeps look_up_self() is module, the alias does not.
+            var index = m.Cache(module).MIndex;
+            if (def.MSize == -1 && m.Def(d).MCopy.IsObject) return CopyFromCache(m, interp, module, m.Def(d).MCopy, index);
+            if (def.MSize >= 0 && m.Def(d).MInit) return ReinitFromCache(m, interp, module, index);
             // "A little dance": cached but nothing to load from, so the entry goes before a full load.
             // The document does not say this deletion switches to main; it runs in the importer [inf].
             DeleteRecord(m, module);

@@ -596,6 +596,24 @@ public sealed class Machine
     // ---- the cyclic collector ---------------------------------------------------------------------
 
     /// <summary>
+    /// 3.10/3.11's <c>_PyGC_Fini</c> for a subinterpreter (gc_fini_untrack, bpo-46070 and gh-92036): every object its
+    /// collector still tracks, i.e. every live object it allocated, is untracked and gets one strong reference that
+    /// nothing holds, so it is never freed. Checked: a list a legacy subinterpreter made and that outlives it has one
+    /// more reference after <c>destroy</c> on 3.10.13/3.11.7, none on 3.12.1/3.13.0 (the loop was removed by gh-94673).
+    /// </summary>
+    public void LeakSurvivors(int interp)
+    {
+        for (var i = 0; i < heapCount; i++)
+        {
+            var o = heap[i];
+            if (freed[i] || o.Owner != interp || o.Leaked) continue;
+            Emit(new RefEvent(RefOp.Incref, Current, DomainOf(Current), new ObjId(i), o));
+            heap[i] = o with { RefCount = (short)(o.RefCount + 1), Leaked = true };
+            heapChanged = true;
+        }
+    }
+
+    /// <summary>
     /// One collection by <paramref name="interp"/>'s GC: every unreachable object it tracks (the ones it
     /// allocated) is cleared (<c>tp_clear</c>), which frees the cycle. Objects of an ended interpreter are in
     /// no live collector's lists and are never collected.

@@ -50,6 +50,9 @@ public abstract class Semantics
     /// <summary>3.13+: every extension init runs under main's thread state.</summary>
     protected virtual bool InitsRunUnderMain => false;
 
+    /// <summary>Whether ending a subinterpreter leaks one reference to each object it allocated that is still alive (3.10/3.11).</summary>
+    protected virtual bool LeaksSurvivorsAtTeardown => false;
+
     // ---- initial state ---------------------------------------------------------------------------
 
     /// <summary>A started process: main alive with its <c>sys</c> and <c>builtins</c>, subinterpreter slots empty.</summary>
@@ -435,6 +438,7 @@ public abstract class Semantics
         m.SetSysDictCopy(interp, ObjId.None, builtins: false);
         m.SetSysDictCopy(interp, ObjId.None, builtins: true);
         m.Collect(interp);
+        if (LeaksSurvivorsAtTeardown) m.LeakSurvivors(interp);
         m.SetInterp(interp, InterpStatus.Ended, m.KindOf(interp));
         m.Emit(new InterpLifecycle(interp, InterpStatus.Ended, m.KindOf(interp)));
         m.ActAs(Interp.Main);
@@ -474,7 +478,8 @@ public abstract class Semantics
 
     /// <summary>
     /// T12, <c>Py_Finalize</c>: remaining subinterpreters end (their atexit hooks run: checked on 3.10-3.13), newest
-    /// first, then main, then the runtime. Newest first is 3.13's <c>finalize_subinterpreters</c>, which walks the
+    /// first, then main, then the runtime; 3.13 ends them only after main's <c>finalize_modules</c>
+    /// (<see cref="EndsSubinterpretersAfterMainModules"/>). Newest first is 3.13's <c>finalize_subinterpreters</c>, which walks the
     /// interpreter list from its head (checked: three interpreters end C, B, A on 3.13.0); on 3.12.1 the order
     /// follows when <c>_xxsubinterpreters</c>' id objects die (seen: B, A, C), which no trace can express [inf].
     /// Main's last collection comes after the runtime's import state is gone: <c>_Py_Finalize</c> calls
@@ -486,10 +491,10 @@ public abstract class Semantics
     /// </summary>
     private void FinalizeProcess(Machine m)
     {
-        foreach (var i in m.InterpsByBirth().Reverse().ToList())
-            if (i != Interp.Main && m.IsAlive(i)) EndInterpreter(m, i);
+        if (!EndsSubinterpretersAfterMainModules) EndRemaining(m);
         m.ActAs(Interp.Main);
         FinalizeModules(m, Interp.Main);
+        if (EndsSubinterpretersAfterMainModules) EndRemaining(m);
         FinalizeRuntime(m);
         m.SetSysDictCopy(Interp.Main, ObjId.None, builtins: false);
         m.SetSysDictCopy(Interp.Main, ObjId.None, builtins: true);
@@ -498,6 +503,21 @@ public abstract class Semantics
         m.Emit(new InterpLifecycle(Interp.Main, InterpStatus.Ended, InterpKind.Main));
         m.Phase = ProcessPhase.Finalized;
     }
+
+    /// <summary>Ends the subinterpreters still alive, newest first; main is current again afterwards.</summary>
+    private void EndRemaining(Machine m)
+    {
+        foreach (var i in m.InterpsByBirth().Reverse().ToList())
+            if (i != Interp.Main && m.IsAlive(i)) EndInterpreter(m, i);
+        m.ActAs(Interp.Main);
+    }
+
+    /// <summary>
+    /// Whether <c>Py_Finalize</c> ends the remaining subinterpreters only after main's <c>finalize_modules</c> (3.13:
+    /// <c>_PyImport_FiniExternal</c>, <c>finalize_modules</c>, then <c>finalize_subinterpreters</c>; before 3.13 they are
+    /// ended first, the order the conformance driver realises).
+    /// </summary>
+    protected virtual bool EndsSubinterpretersAfterMainModules => false;
 
     // ---- shared C helpers for the versions ---------------------------------------------------------
 
@@ -515,22 +535,23 @@ public abstract class Semantics
     /// <summary>
     /// The <c>m_size == -1</c> cache hit: <c>import_add_module</c> (the module already in <c>sys.modules</c>,
     /// else a new copy module), then a shallow <c>PyDict_Update</c> from <paramref name="source"/>, then
-    /// modules-by-index. No init runs.
+    /// modules-by-index. No init runs. <paramref name="index"/>: the modules-by-index slot (default the def's
+    /// <c>m_index</c>; 3.13 passes the cache record's).
     /// </summary>
-    protected static ObjId CopyFromCache(Machine m, int interp, int module, ObjId source)
+    protected static ObjId CopyFromCache(Machine m, int interp, int module, ObjId source, int? index = null)
     {
         var mod = m.AddModule(module);
         m.DictUpdate(m[mod].Dict, source);
-        m.SetMbi(interp, m.Def(m.Catalogue.DefIndexOf(module)).MIndex, mod);
+        m.SetMbi(interp, index ?? m.Def(m.Catalogue.DefIndexOf(module)).MIndex, mod);
         return mod;
     }
 
     /// <summary>The <c>m_size &gt;= 0</c> cache hit: <c>def.m_init()</c> runs again in the current interpreter.</summary>
-    protected static ObjId ReinitFromCache(Machine m, int interp, int module)
+    protected static ObjId ReinitFromCache(Machine m, int interp, int module, int? index = null)
     {
         var mod = m.RunInit(module, InitKind.Reinit);
         m.SetSysModule(interp, module, mod);
-        m.SetMbi(interp, m.Def(m.Catalogue.DefIndexOf(module)).MIndex, mod);
+        m.SetMbi(interp, index ?? m.Def(m.Catalogue.DefIndexOf(module)).MIndex, mod);
         return mod;
     }
 

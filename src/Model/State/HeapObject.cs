@@ -30,6 +30,8 @@ public enum Attr : byte { Obj, Error, Func }
 /// <param name="Obj">dicts: the <c>obj</c> slot</param>
 /// <param name="Error">dicts: the <c>error</c> slot</param>
 /// <param name="Fn">dicts: the function slot</param>
+/// <param name="Leaked">one reference is held by nothing: 3.10/3.11's <c>Py_EndInterpreter</c> untracks every object its
+/// collector still tracks and increfs it on purpose (gc_fini_untrack, gh-92036), so it is never freed</param>
 public readonly record struct HeapObject(
     ObjKind Kind,
     sbyte Owner,
@@ -42,7 +44,8 @@ public readonly record struct HeapObject(
     ObjId Self,
     ObjId Obj,
     ObjId Error,
-    ObjId Fn)
+    ObjId Fn,
+    bool Leaked = false)
 {
     public ObjId Slot(Attr a) => a switch { Attr.Obj => Obj, Attr.Error => Error, _ => Fn };
 

@@ -8,6 +8,13 @@
  *   _testsinglephase_basic_copy    its own def, m_size -1           shares counter "basic" (T5b)
  *   _testsinglephase_with_reinit   m_size 0                         counter "reinit"
  *   _testsinglephase_with_state    m_size 42                        counter "state"
+ *   _testmultiphase                multi-phase (PEP 489), m_size 0  counter "multi"  (T7)
+ *   _testoptout                    multi-phase with the HOWTO's     counter "optout" (T14)
+ *                                  once-per-process check
+ *
+ * The multi-phase modules fill the same attributes in their exec slot, which runs in the importing
+ * interpreter in every version (3.13 runs only PyInit_*, which returns the def, under main); both
+ * declare Py_MOD_PER_INTERPRETER_GIL_SUPPORTED on 3.12+, as the model's catalogue says.
  *
  * Each init puts in the module: obj (a fresh list, a plain GC-tracked mortal), error (a fresh heap
  * exception type), init_interp (the id of the interpreter current while the init ran), init_serial
@@ -32,6 +39,10 @@ typedef struct {
 static counter_t basic_counter;
 static counter_t reinit_counter;
 static counter_t state_counter;
+static counter_t multi_counter;
+static counter_t optout_counter;
+/* The HOWTO's opt-out: set by the first exec in the process, never reset (no m_free). */
+static int optout_loaded;
 
 static PyObject *look_up_self(PyObject *self, PyObject *unused);
 static PyObject *initialized_count(PyObject *self, PyObject *unused);
@@ -57,6 +68,30 @@ static struct PyModuleDef state_def = {
     PyModuleDef_HEAD_INIT, "_testsinglephase_with_state", NULL, 42, probe_methods,
 };
 
+static int multi_exec(PyObject *module);
+static int optout_exec(PyObject *module);
+
+static PyModuleDef_Slot multi_slots[] = {
+    {Py_mod_exec, multi_exec},
+#ifdef Py_mod_multiple_interpreters
+    {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+#endif
+    {0, NULL},
+};
+static PyModuleDef_Slot optout_slots[] = {
+    {Py_mod_exec, optout_exec},
+#ifdef Py_mod_multiple_interpreters
+    {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+#endif
+    {0, NULL},
+};
+static struct PyModuleDef multi_def = {
+    PyModuleDef_HEAD_INIT, "_testmultiphase", NULL, 0, probe_methods, multi_slots,
+};
+static struct PyModuleDef optout_def = {
+    PyModuleDef_HEAD_INIT, "_testoptout", NULL, 0, probe_methods, optout_slots,
+};
+
 /* Every def the probe has, with its counter group, in the order info() reports them. */
 static struct {
     struct PyModuleDef *def;
@@ -66,6 +101,8 @@ static struct {
     {&basic_copy_def, &basic_counter},
     {&reinit_def, &reinit_counter},
     {&state_def, &state_counter},
+    {&multi_def, &multi_counter},
+    {&optout_def, &optout_counter},
 };
 #define N_DEFS (sizeof(probe_defs) / sizeof(probe_defs[0]))
 
@@ -122,13 +159,11 @@ add_steal(PyObject *module, const char *name, PyObject *value)
     return rc;
 }
 
-/* One init run: create the module from def and fill it with fresh values. */
-static PyObject *
-run_init(PyModuleDef *def)
+/* Fill a module with the fresh values of one init (single-phase) or exec (multi-phase); 0 or -1. */
+static int
+fill(PyObject *module, PyModuleDef *def)
 {
     counter_t *counter = counter_of(def);
-    PyObject *module = PyModule_Create(def);
-    if (module == NULL) return NULL;
     long serial = ++counter->initialized_count;
     long long interp = (long long)PyInterpreterState_GetID(PyInterpreterState_Get());
 
@@ -138,10 +173,40 @@ run_init(PyModuleDef *def)
         || add_steal(module, "error", PyErr_NewException(errname, NULL, NULL)) < 0
         || add_steal(module, "init_interp", PyLong_FromLongLong(interp)) < 0
         || add_steal(module, "init_serial", PyLong_FromLong(serial)) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+/* One init run: create the module from def and fill it with fresh values. */
+static PyObject *
+run_init(PyModuleDef *def)
+{
+    PyObject *module = PyModule_Create(def);
+    if (module == NULL) return NULL;
+    if (fill(module, def) < 0) {
         Py_DECREF(module);
         return NULL;
     }
     return module;
+}
+
+static int
+multi_exec(PyObject *module)
+{
+    return fill(module, &multi_def);
+}
+
+/* The HOWTO's pattern for modules that cannot be isolated: refuse every load after the first in the process. */
+static int
+optout_exec(PyObject *module)
+{
+    if (optout_loaded) {
+        PyErr_SetString(PyExc_ImportError, "cannot load module more than once per process");
+        return -1;
+    }
+    optout_loaded = 1;
+    return fill(module, &optout_def);
 }
 
 PyMODINIT_FUNC
@@ -173,6 +238,18 @@ PyMODINIT_FUNC
 PyInit__testsinglephase_with_state(void)
 {
     return run_init(&state_def);
+}
+
+PyMODINIT_FUNC
+PyInit__testmultiphase(void)
+{
+    return PyModuleDef_Init(&multi_def);
+}
+
+PyMODINIT_FUNC
+PyInit__testoptout(void)
+{
+    return PyModuleDef_Init(&optout_def);
 }
 
 /*
