@@ -76,7 +76,7 @@ internal static class RandomCommand
             {
                 var options = settings.Options with { Cancel = stop.Token };
                 if (progress is not null)
-                    options = options with { OnProgress = n => cli.Err.Write($"\r{semantics.Name}: {n:N0} of {settings.Options.Runs:N0} runs\u001b[K") };
+                    options = options with { OnProgress = n => progress.Show($"{n:N0} of {settings.Options.Runs:N0} runs") };
                 result = RandomSearch.Run(config, options);
             }
             finally

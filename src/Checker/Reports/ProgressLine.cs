@@ -11,11 +11,15 @@ internal sealed class ProgressLine(TextWriter err, string label)
     private readonly object gate = new();
     private int width;
 
-    public void Report(ExploreProgress p)
+    public void Report(ExploreProgress p) =>
+        Show($"depth {p.Depth}, {CheckText.N(p.Distinct)} distinct, {CheckText.N(p.Generated)} generated, " +
+             $"{CheckText.N(p.Frontier)} queued, {CheckText.N((long)p.StatesPerSecond)} states/s, {CheckText.Bytes(p.MemoryBytes)}, " +
+             $"{p.Elapsed:hh\\:mm\\:ss}");
+
+    /// <summary>Rewrites the line with <paramref name="status"/> after the label (any long-running command's progress).</summary>
+    public void Show(string status)
     {
-        var text = $"{label}: depth {p.Depth}, {CheckText.N(p.Distinct)} distinct, {CheckText.N(p.Generated)} generated, " +
-                   $"{CheckText.N(p.Frontier)} queued, {CheckText.N((long)p.StatesPerSecond)} states/s, {CheckText.Bytes(p.MemoryBytes)}, " +
-                   $"{p.Elapsed:hh\\:mm\\:ss}";
+        var text = $"{label}: {status}";
         lock (gate)
         {
             err.Write("\r" + text.PadRight(width));
