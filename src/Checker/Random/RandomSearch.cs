@@ -85,7 +85,6 @@ public static class RandomSearch
     public static RandomResult Run(Configuration config, RandomOptions options)
     {
         var properties = options.Properties;
-        var all = properties.Select(_ => true).ToArray();
         var findings = new RandomFinding?[properties.Count];
         var plans = TraceGenerator.Plans(config, options.Weights, options.Length, options.Swarm);
         var search = new Stopwatch();
@@ -103,7 +102,7 @@ public static class RandomSearch
             search.Start();
             var seed = RunSeed(options.Seed, k);
             var run = TraceGenerator.Play(config, options.Weights, TraceGenerator.Draw(plans, seed, options.Length));
-            var first = TraceJudge.FirstFindings(config, run, properties, all);
+            var first = TraceJudge.FirstFindings(config, run, properties);
             search.Stop();
             steps += run.Length;
             runs++;

@@ -32,18 +32,16 @@ public static class TraceJudge
     }
 
     /// <summary>
-    /// For each property not yet settled (<paramref name="open"/>), the index of the first step of
-    /// <paramref name="run"/> where it shows its finding (-1 for the initial state), or null. Uses the run's own
-    /// transitions: nothing is stepped again.
+    /// For each property, the index of the first step of <paramref name="run"/> where it shows its finding (-1 for the
+    /// initial state), or null. Uses the run's own transitions: nothing is stepped again.
     /// </summary>
-    public static int?[] FirstFindings(Configuration config, RandomRun run, IReadOnlyList<Property> properties, IReadOnlyList<bool> open)
+    public static int?[] FirstFindings(Configuration config, RandomRun run, IReadOnlyList<Property> properties)
     {
         var found = new int?[properties.Count];
         var remaining = 0;
         var s = config.Initial();
         for (var p = 0; p < properties.Count; p++)
         {
-            if (!open[p]) continue;
             if (properties[p].Check(Step.Initial(s, config.Catalogue)) is not null) found[p] = -1;
             else remaining++;
         }
@@ -53,7 +51,7 @@ public static class TraceJudge
             var step = Step.Of(s, t, config.Catalogue);
             for (var p = 0; p < properties.Count; p++)
             {
-                if (!open[p] || found[p] is not null) continue;
+                if (found[p] is not null) continue;
                 if (properties[p].Check(step) is null) continue;
                 found[p] = k;
                 remaining--;

@@ -24,7 +24,7 @@ internal static class RandomReport
     public static void Header(RandomSettings s, TextWriter w)
     {
         var o = s.Options;
-        w.WriteLine($"random {s.Spec.Source}: seed {SeedText(o.Seed)}, {o.Runs:N0} runs of up to {Steps(o.Length)}, swarm {(o.Swarm ? "on" : "off")}; " +
+        w.WriteLine($"random {s.Spec.Source}: seed {SeedText(o.Seed)}, {o.Runs:N0} runs of up to {CheckWords.Steps(o.Length)}, swarm {(o.Swarm ? "on" : "off")}; " +
                     $"main and {s.Spec.Slots} subinterpreter slot{(s.Spec.Slots == 1 ? "" : "s")} ({s.Spec.SlotText}); " +
                     $"{o.Properties.Count} properties under {string.Join(", ", s.Semantics.Select(x => x.Name))}");
         var kinds = s.Semantics.Count > 0 ? TraceGenerator.Kinds(s.Spec.ConfigurationFor(s.Semantics[0])) : [];
@@ -46,7 +46,7 @@ internal static class RandomReport
             var v = r.Verdicts[k];
             var line = $"  {Word(v.Kind),-13} {v.Property.Name.PadRight(width)}";
             if (v.Finding is { } f)
-                line += $"  {Steps(f.Shrunk.Trace.Length),-8} first in run {f.FirstRun + 1}; {f.RunsShowing:N0} runs showed it, {f.Shrinks} shrunk ({f.Replays:N0} replays)";
+                line += $"  {CheckWords.Steps(f.Shrunk.Trace.Length),-8} first in run {f.FirstRun + 1}; {f.RunsShowing:N0} runs showed it, {f.Shrinks} shrunk ({f.Replays:N0} replays)";
             w.WriteLine(line.TrimEnd());
         }
         for (var k = 0; k < r.Verdicts.Count; k++)
@@ -55,7 +55,7 @@ internal static class RandomReport
             if (v.Kind != RandomVerdictKind.Violated || v.Finding is not { } f) continue;
             var cx = f.Shrunk.Trace;
             w.WriteLine();
-            w.WriteLine($"  {v.Property.Name} under {r.Config.Semantics.Name}: {Steps(cx.Length)} (1-minimal), shrunk from run {f.Run + 1} of seed {SeedText(settings.Options.Seed)} " +
+            w.WriteLine($"  {v.Property.Name} under {r.Config.Semantics.Name}: {CheckWords.Steps(cx.Length)} (1-minimal), shrunk from run {f.Run + 1} of seed {SeedText(settings.Options.Seed)} " +
                         $"(that run alone: --seed {SeedText(f.RunSeed)} --runs 1; it showed it at step {f.StepInRun} of {f.RunLength})");
             for (var i = 0; i < cx.Steps.Count; i++)
                 w.WriteLine($"    {i + 1}. {ActionText.Describe(cx.Steps[i], r.Config.Catalogue)}");
@@ -107,8 +107,6 @@ internal static class RandomReport
         RandomStop.MaxSeconds => "max_seconds",
         _ => "cancelled",
     };
-
-    public static string Steps(int n) => CheckWords.Steps(n);
 
     /// <summary>result.json of a random command: snake_case, every key always present (null where it does not apply).</summary>
     /// <param name="interrupted">"SIGINT", "SIGTERM" or "cancelled" if the runs were interrupted, else null</param>
