@@ -19,21 +19,27 @@ public class LiveConformanceTests
         { "3.12", "stdlib" }, { "3.13", "stdlib" },
     };
 
+    /// <summary>The installed CPython of that version (with the probe built for the probe backend), or the test skips saying why not.</summary>
+    private static PythonTarget Usable(string version, string backend)
+    {
+        try
+        {
+            var target = PythonTarget.Resolve(version);
+            if (backend == "probe") target.BuildProbe();
+            return target;
+        }
+        catch (InputException e)
+        {
+            Assert.Skip($"CPython {version} is not usable here: {e.Message}");
+            throw; // Assert.Skip does not return
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Targets))]
     public void Cpython_agrees_with_the_model_on_the_conformance_traces(string version, string backend)
     {
-        PythonTarget target;
-        try
-        {
-            target = PythonTarget.Resolve(version);
-            if (backend == "probe") target.BuildProbe();
-        }
-        catch (Exception e) when (e.GetType().Name == "InputException")
-        {
-            Assert.Skip($"CPython {version} is not usable here: {e.Message}");
-            return;
-        }
+        var target = Usable(version, backend);
         var r = Checker.CliRunner.Run("conform", "--python", target.Executable, "--backend", backend, "--runs", "2", "--json", Folder);
         Assert.True(r.Code is 0 or 1, r.Err);
         var report = JsonNode.Parse(r.Out)!;
@@ -67,17 +73,7 @@ public class LiveConformanceTests
     [MemberData(nameof(Targets))]
     public void Cpython_agrees_with_the_model_on_random_traces(string version, string backend)
     {
-        PythonTarget target;
-        try
-        {
-            target = PythonTarget.Resolve(version);
-            if (backend == "probe") target.BuildProbe();
-        }
-        catch (Exception e) when (e.GetType().Name == "InputException")
-        {
-            Assert.Skip($"CPython {version} is not usable here: {e.Message}");
-            return;
-        }
+        var target = Usable(version, backend);
         var spec = Path.Combine(Folder, "random", "wide.yaml");
         var outDir = Checker.CliRunner.TempDir();
         var r = Checker.CliRunner.Run("conform", "--python", target.Executable, "--backend", backend, "--spec", spec,
