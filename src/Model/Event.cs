@@ -38,11 +38,14 @@ public sealed record InitRan(InitKind Kind, int Def, int Module, int Interp, int
 /// <summary>The current interpreter changed inside a step (3.13's switch to main around an init).</summary>
 public sealed record Switched(int From, int To) : Event;
 
-/// <summary><c>def.m_base.m_copy</c> changed (set, replaced or cleared).</summary>
-public sealed record MCopyChanged(int Def, ObjId Old, ObjId New, int Actor) : Event;
+/// <summary>
+/// <c>def.m_base.m_copy</c> changed (set, replaced or cleared); with <paramref name="Holder"/> &gt;= 0, that interpreter's own
+/// <c>m_copy</c> of the def (fix strategies that keep it per interpreter).
+/// </summary>
+public sealed record MCopyChanged(int Def, ObjId Old, ObjId New, int Actor, int Holder = -1) : Event;
 
-/// <summary>A key was added to or removed from the extension cache.</summary>
-public sealed record CacheChanged(int Module, bool Added, int Actor) : Event;
+/// <summary>A key was added to or removed from the extension cache; with <paramref name="Holder"/> &gt;= 0, that interpreter's own cache.</summary>
+public sealed record CacheChanged(int Module, bool Added, int Actor, int Holder = -1) : Event;
 
 /// <summary><c>m_index</c> assigned (first <c>PyModuleDef_Init</c>, or after 3.13's <c>clear_extension</c> reset it).</summary>
 public sealed record IndexAssigned(int Def, int Index) : Event;

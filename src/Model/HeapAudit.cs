@@ -41,6 +41,7 @@ public static class HeapAudit
             var o = s.Heap[i];
             var holder = $"#{i} ({o.Kind})";
             if (o.Leaked) held[i]++; // the reference 3.10/3.11's teardown leaks on purpose
+            if (o.Immortal) held[i]++; // the runtime's reference to an immortal object
             // Count the slots directly rather than through References(): a reference kept in a slot the kind
             // does not use is still a pointer into the heap, and must be reported, not silently skipped.
             foreach (var (slot, value) in Slots(o))
@@ -80,8 +81,13 @@ public static class HeapAudit
             foreach (var m in it.SysModules.AsSpan()) if (!Count(m, held)) return false;
             foreach (var m in it.ModulesByIndex.AsSpan()) if (!Count(m, held)) return false;
             if (!Count(it.SysDictCopy, held) || !Count(it.BuiltinsCopy, held)) return false;
+            foreach (var c in it.OwnMCopy.AsSpan()) if (!Count(c, held)) return false;
         }
-        for (var i = 0; i < n; i++) if (s.Heap[i].Leaked) held[i]++;
+        for (var i = 0; i < n; i++)
+        {
+            if (s.Heap[i].Leaked) held[i]++;
+            if (s.Heap[i].Immortal) held[i]++;
+        }
         foreach (var o in s.Heap.AsSpan())
         {
             // A slot the kind does not use must be empty (not even a constant); a slot it uses is counted.
@@ -126,6 +132,7 @@ public static class HeapAudit
             for (var x = 0; x < it.ModulesByIndex.Count; x++) yield return (it.ModulesByIndex[x], $"{who} modules_by_index[{x}]");
             yield return (it.SysDictCopy, $"{who} sysdict_copy");
             yield return (it.BuiltinsCopy, $"{who} builtins_copy");
+            for (var d = 0; d < it.OwnMCopy.Count; d++) yield return (it.OwnMCopy[d], $"{who} own m_copy of def {d}");
         }
     }
 

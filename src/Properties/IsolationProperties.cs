@@ -36,7 +36,7 @@ public static class IsolationProperties
 
     public static Property MCopyOwnerAlive { get; } = new(
         "m-copy-owner-alive", PropertyKind.Always, PropertyScope.State,
-        "a cached m_copy (a def's m_base.m_copy or a 3.13 cache record's dict) is owned by an interpreter that is not alive",
+        "a cached m_copy (a def's m_base.m_copy, a 3.13 cache record's dict, or a strategy's per-interpreter m_copy) is owned by an interpreter that is not alive",
         step =>
         {
             var s = step.After;
@@ -47,6 +47,11 @@ public static class IsolationProperties
             for (var k = 0; k < s.Cache.Count; k++)
                 if (s.Cache[k].Copied is { IsObject: true } c && !s.IsAlive(s.Obj(c).Owner))
                     return new($"the cache record of {step.Catalogue.Modules[k].Name} holds {Objects.Describe(s.Obj(c), step.Catalogue)}, which has ended");
+            // Fix strategies that keep m_copy per interpreter: each copy is its interpreter's, and goes when it ends.
+            for (var i = 0; i < s.Interps.Count; i++)
+                for (var d = 0; d < s.Interps[i].OwnMCopy.Count; d++)
+                    if (s.Interps[i].OwnMCopy[d] is { IsObject: true } c && !s.IsAlive(s.Obj(c).Owner))
+                        return new($"{Interp.Name(i)}'s own m_copy of {step.Catalogue.Defs[d].Name} is {Objects.Describe(s.Obj(c), step.Catalogue)}, which has ended");
             return null;
         });
 
@@ -184,7 +189,7 @@ public static class IsolationProperties
                 if (dict.Owner != i) return Foreign(i, $"the dict of sys.modules['{Name(mod)}']", dict, cat);
                 var count = dict.CopyReferences(values);
                 for (var k = 0; k < count; k++)
-                    if (s.Obj(values[k]).Owner != i) return Foreign(i, $"a value in sys.modules['{Name(mod)}'].__dict__", s.Obj(values[k]), cat);
+                    if (s.Obj(values[k]) is { Immortal: false } v && v.Owner != i) return Foreign(i, $"a value in sys.modules['{Name(mod)}'].__dict__", s.Obj(values[k]), cat);
             }
         }
         return null;

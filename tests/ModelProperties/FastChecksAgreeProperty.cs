@@ -99,7 +99,8 @@ public sealed class FastChecksAgreeProperty
     private static bool OracleSound(State s)
     {
         // A leaked reference (3.10/3.11's teardown increfs its survivors on purpose) is held by nothing in the state.
-        var held = s.Heap.Select(o => o.Leaked ? 1 : 0).ToArray();
+        // So is an immortal object's: the runtime holds it until it ends.
+        var held = s.Heap.Select(o => (o.Leaked ? 1 : 0) + (o.Immortal ? 1 : 0)).ToArray();
         bool Ok(ObjId r)
         {
             if (r == ObjId.None || r == ObjId.Constant) return true;

@@ -250,12 +250,16 @@ public sealed class ReferenceCanonicalForm
             }
             PutRef(i.SysDictCopy);
             PutRef(i.BuiltinsCopy);
+            PutByte((byte)i.OwnMCopy.Count); // the fix strategies' own tables: a count, then the entries
+            foreach (var c in i.OwnMCopy) PutRef(c);
+            PutByte((byte)i.OwnKeys.Count);
+            foreach (var k in i.OwnKeys) PutByte(k ? (byte)1 : (byte)0);
         }
         PutShort(objOrder.Count);
         foreach (var old in objOrder)
         {
             var o = s.Heap[old];
-            PutByte((byte)((byte)o.Kind | (o.Leaked ? 0x80 : 0))); // the encoder's leaked mark
+            PutByte((byte)((byte)o.Kind | (o.Leaked ? 0x80 : 0) | (o.Immortal ? 0x40 : 0))); // the encoder's leaked and immortal marks
             PutByte((byte)inv[o.Owner]);
             PutByte((byte)inv[o.Domain]);
             PutShort(o.RefCount);
@@ -306,6 +310,7 @@ public sealed class ReferenceCanonicalForm
             foreach (var m in i.ModulesByIndex.AsSpan()) Root(m);
             Root(i.SysDictCopy);
             Root(i.BuiltinsCopy);
+            foreach (var c in i.OwnMCopy) Root(c);
         }
         if (objOrder.Count == n) return;
 
@@ -320,6 +325,7 @@ public sealed class ReferenceCanonicalForm
             if (c == 0) c = inv[oa.Domain].CompareTo(inv[ob.Domain]);
             if (c == 0) c = oa.RefCount.CompareTo(ob.RefCount);
             if (c == 0) c = oa.Leaked.CompareTo(ob.Leaked);
+            if (c == 0) c = oa.Immortal.CompareTo(ob.Immortal);
             if (c == 0) c = oa.Def.CompareTo(ob.Def);
             if (c == 0) c = oa.Module.CompareTo(ob.Module);
             return c != 0 ? c : a.CompareTo(b);

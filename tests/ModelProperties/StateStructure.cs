@@ -19,13 +19,15 @@ public static class StateStructure
 
     private static bool SameInterp(InterpState a, InterpState b) =>
         a.Status == b.Status && a.Kind == b.Kind && a.SysDictCopy == b.SysDictCopy && a.BuiltinsCopy == b.BuiltinsCopy &&
-        a.SysModules.SequenceEqual(b.SysModules) && a.ModulesByIndex.SequenceEqual(b.ModulesByIndex);
+        a.SysModules.SequenceEqual(b.SysModules) && a.ModulesByIndex.SequenceEqual(b.ModulesByIndex) &&
+        a.OwnMCopy.SequenceEqual(b.OwnMCopy) && a.OwnKeys.SequenceEqual(b.OwnKeys);
 
     /// <summary>A new state built from fresh copies of every array of <paramref name="s"/>: no storage is shared.</summary>
     public static State Rebuild(State s) => new(
         s.Phase,
         ValueArray.From(s.Interps.Select(i => new InterpState(i.Status, i.Kind, i.Born,
-            ValueArray.From(i.SysModules.ToArray()), ValueArray.From(i.ModulesByIndex.ToArray()), i.SysDictCopy, i.BuiltinsCopy))),
+            ValueArray.From(i.SysModules.ToArray()), ValueArray.From(i.ModulesByIndex.ToArray()), i.SysDictCopy, i.BuiltinsCopy,
+            i.OwnMCopy.Count == 0 ? default : ValueArray.From(i.OwnMCopy.ToArray()), i.OwnKeys.Count == 0 ? default : ValueArray.From(i.OwnKeys.ToArray())))),
         ValueArray.From(s.Defs.ToArray()),
         ValueArray.From(s.Cache.ToArray()),
         ValueArray.From(s.Globals.ToArray()),

@@ -41,12 +41,12 @@ internal static class EventJson
             ["old"] = Id(m.Old),
             ["new"] = Id(m.New),
             ["actor"] = m.Actor,
-        },
+        }.WithHolder(m.Holder),
         CacheChanged c => new JsonObject
         {
             ["type"] = "cache_changed", ["module"] = cat.Modules[c.Module].Name, ["key"] = cat.Modules[c.Module].Key,
             ["added"] = c.Added, ["actor"] = c.Actor,
-        },
+        }.WithHolder(c.Holder),
         ImportFailed f => new JsonObject { ["type"] = "import_failed", ["module"] = cat.Modules[f.Module].Name, ["message"] = f.Message },
         IndexAssigned x => new JsonObject { ["type"] = "index_assigned", ["def"] = cat.Defs[x.Def].Name, ["index"] = x.Index },
         Collected c => new JsonObject { ["type"] = "collected", ["interp"] = c.Interp, ["objects"] = c.Objects },
@@ -60,4 +60,11 @@ internal static class EventJson
 
     /// <summary>NULL is null; the immortal constant (never in m_copy) is -2 like the model's id.</summary>
     private static JsonNode? Id(ObjId id) => id.IsNone ? null : JsonValue.Create(id.Value);
+
+    /// <summary>A fix strategy's per-interpreter table is named by a "holder" field; the process-wide ones have none.</summary>
+    private static JsonObject WithHolder(this JsonObject o, int holder)
+    {
+        if (holder >= 0) o["holder"] = holder;
+        return o;
+    }
 }

@@ -13,14 +13,17 @@ internal static class EventText
         InitRan i => $"{Kind(i.Kind)} of {cat.Defs[i.Def].Name} (for {cat.Modules[i.Module].Name}) ran in {Interp.Name(i.Interp)}" +
                      (i.Serial > 0 ? $", init #{i.Serial}" : ""),
         Switched s => $"switched from {Interp.Name(s.From)} to {Interp.Name(s.To)}",
-        MCopyChanged m => $"m_copy of {cat.Defs[m.Def].Name}: {m.Old} -> {m.New} (by {Interp.Name(m.Actor)})",
-        CacheChanged c => $"cache {(c.Added ? "+" : "-")} {cat.Modules[c.Module].Key} (by {Interp.Name(c.Actor)})",
+        MCopyChanged m => $"{Own(m.Holder)}m_copy of {cat.Defs[m.Def].Name}: {m.Old} -> {m.New} (by {Interp.Name(m.Actor)})",
+        CacheChanged c => $"{Own(c.Holder)}cache {(c.Added ? "+" : "-")} {cat.Modules[c.Module].Key} (by {Interp.Name(c.Actor)})",
         ImportFailed f => $"ImportError for {cat.Modules[f.Module].Name}: {f.Message}",
         IndexAssigned x => $"m_index of {cat.Defs[x.Def].Name} = {x.Index}",
         Collected c => $"{Interp.Name(c.Interp)}'s GC collected {c.Objects} object(s)",
         InterpLifecycle l => $"{Interp.Name(l.Interp)} ({ActionText.Mode(l.Kind)}) is {l.Status.ToString().ToLowerInvariant()}",
         _ => e.ToString(),
     };
+
+    /// <summary>"sub1's own " for a fix strategy's per-interpreter table, nothing for the process-wide one.</summary>
+    private static string Own(int holder) => holder < 0 ? "" : $"{Interp.Name(holder)}'s own ";
 
     public static string Op(RefOp op) => op switch { RefOp.Incref => "incref", RefOp.Decref => "decref", _ => "free" };
 

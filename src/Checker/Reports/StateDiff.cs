@@ -31,12 +31,26 @@ internal static class StateDiff
             }
         }
 
-        var copiesChanged = t.Events.OfType<MCopyChanged>().Select(e => e.Def).ToHashSet();
+        var copiesChanged = t.Events.OfType<MCopyChanged>().Where(e => e.Holder < 0).Select(e => e.Def).ToHashSet();
         for (var d = 0; d < cat.Defs.Count; d++)
         {
             var (was, now) = (Describe(before, before.Defs[d].MCopy, cat), Describe(after, after.Defs[d].MCopy, cat));
             if (was != now || copiesChanged.Contains(d))
                 lines.Add($"m_copy of {cat.Defs[d].Name}: {was ?? "NULL"} -> {now ?? "NULL"}");
+        }
+
+        // Fix strategies' per-interpreter m_copy and cache keys.
+        for (var i = 0; i < after.Interps.Count; i++)
+        {
+            var (bi, ai) = (before.Interps[i], after.Interps[i]);
+            for (var d = 0; d < cat.Defs.Count; d++)
+            {
+                var (was, now) = (Describe(before, bi.OwnMCopyOf(d), cat), Describe(after, ai.OwnMCopyOf(d), cat));
+                if (was != now) lines.Add($"{Interp.Name(i)}'s own m_copy of {cat.Defs[d].Name}: {was ?? "NULL"} -> {now ?? "NULL"}");
+            }
+            for (var k = 0; k < cat.Modules.Count; k++)
+                if (bi.OwnsKey(k) != ai.OwnsKey(k))
+                    lines.Add($"{Interp.Name(i)}'s own extension cache {(ai.OwnsKey(k) ? "+" : "-")} {cat.Modules[k].Key}");
         }
 
         for (var k = 0; k < cat.Modules.Count; k++)
@@ -54,7 +68,7 @@ internal static class StateDiff
                 lines.Add($"C globals of {cat.Globals[g]}: initialized_count {before.Globals[g].InitCount} -> {after.Globals[g].InitCount}");
 
         if (before.Heap.Count != after.Heap.Count)
-            lines.Add($"heap: {before.Heap.Count} -> {after.Heap.Count} mortal objects");
+            lines.Add($"heap: {before.Heap.Count} -> {after.Heap.Count} objects");
         return lines;
     }
 

@@ -267,7 +267,7 @@ public sealed class CanonicalForm
     private int MaxLength(State s)
     {
         var n = 3 + s.Defs.Count * 5 + s.Cache.Count * 7 + s.Globals.Count * 3 + 2 + s.Heap.Count * 17;
-        foreach (var i in s.Interps.AsSpan()) n += 3 + i.SysModules.Count * 2 + 2 + indexRanks * 2 + 4;
+        foreach (var i in s.Interps.AsSpan()) n += 3 + i.SysModules.Count * 2 + 2 + indexRanks * 2 + 4 + 2 + i.OwnMCopy.Count * 2 + i.OwnKeys.Count;
         return n;
     }
 
@@ -327,6 +327,11 @@ public sealed class CanonicalForm
             }
             w.Ref(i.SysDictCopy);
             w.Ref(i.BuiltinsCopy);
+            // Fix strategies' own tables (empty for the CPython versions): a count, then the entries.
+            w.Byte((byte)i.OwnMCopy.Count);
+            foreach (var c in i.OwnMCopy.AsSpan()) w.Ref(c);
+            w.Byte((byte)i.OwnKeys.Count);
+            foreach (var k in i.OwnKeys.AsSpan()) w.Byte(k ? (byte)1 : (byte)0);
         }
         w.Short(objCount);
         var heap = s.Heap.AsSpan();
@@ -334,7 +339,7 @@ public sealed class CanonicalForm
         foreach (var x in order)
         {
             ref readonly var o = ref heap[x];
-            w.Byte((byte)((byte)o.Kind | (o.Leaked ? LeakedBit : 0)));
+            w.Byte((byte)((byte)o.Kind | (o.Leaked ? LeakedBit : 0) | (o.Immortal ? ImmortalBit : 0)));
             w.Byte((byte)inv[o.Owner]);
             w.Byte((byte)inv[o.Domain]);
             w.Short(o.RefCount);
@@ -351,6 +356,8 @@ public sealed class CanonicalForm
 
     /// <summary>The high bit of an object's kind byte: <see cref="HeapObject.Leaked"/> (kinds are small numbers).</summary>
     private const int LeakedBit = 0x80;
+    /// <summary>The next bit: <see cref="HeapObject.Immortal"/>.</summary>
+    private const int ImmortalBit = 0x40;
 
     /// <summary>Writes an encoding into a buffer <see cref="EncodeWith"/> sized for the whole of it (<see cref="MaxLength"/>).</summary>
     private ref struct Writer(Span<byte> buffer, int[] objMap)
@@ -384,7 +391,7 @@ public sealed class CanonicalForm
         // Every push is a root or a reference of an object numbered once: at most 5 a object, plus the roots.
         var interps = s.Interps.AsSpan();
         var pushes = 5 * n + s.Defs.Count + s.Cache.Count;
-        foreach (var i in interps) pushes += i.SysModules.Count + i.ModulesByIndex.Count + 2;
+        foreach (var i in interps) pushes += i.SysModules.Count + i.ModulesByIndex.Count + 2 + i.OwnMCopy.Count;
         if (walk.Length < pushes) walk = new int[Math.Max(pushes, walk.Length * 2)];
         objMap.AsSpan(0, n).Fill(-1);
         objCount = 0;
@@ -431,6 +438,7 @@ public sealed class CanonicalForm
             foreach (var m in i.ModulesByIndex.AsSpan()) Root(heap, m);
             Root(heap, i.SysDictCopy);
             Root(heap, i.BuiltinsCopy);
+            foreach (var c in i.OwnMCopy.AsSpan()) Root(heap, c);
         }
     }
 
@@ -444,6 +452,7 @@ public sealed class CanonicalForm
         if (c == 0) c = inv[oa.Domain].CompareTo(inv[ob.Domain]);
         if (c == 0) c = oa.RefCount.CompareTo(ob.RefCount);
         if (c == 0) c = oa.Leaked.CompareTo(ob.Leaked);
+        if (c == 0) c = oa.Immortal.CompareTo(ob.Immortal);
         if (c == 0) c = oa.Def.CompareTo(ob.Def);
         if (c == 0) c = oa.Module.CompareTo(ob.Module);
         return c != 0 ? c < 0 : a < b;
@@ -510,19 +519,24 @@ public sealed class CanonicalForm
             for (var x = 1; x <= top; x++) mbi[x] = Ref(b);
             var sysDict = Ref(b);
             var builtins = Ref(b);
-            interps[p] = new InterpState(status, kind, born, ValueArray.Own(sys), ValueArray.Own(mbi), sysDict, builtins);
+            var ownMCopy = new ObjId[Byte(b)];
+            for (var d = 0; d < ownMCopy.Length; d++) ownMCopy[d] = Ref(b);
+            var ownKeys = new bool[Byte(b)];
+            for (var k = 0; k < ownKeys.Length; k++) ownKeys[k] = Byte(b) != 0;
+            interps[p] = new InterpState(status, kind, born, ValueArray.Own(sys), ValueArray.Own(mbi), sysDict, builtins,
+                ownMCopy.Length == 0 ? default : ValueArray.Own(ownMCopy), ownKeys.Length == 0 ? default : ValueArray.Own(ownKeys));
         }
         var heap = new HeapObject[Short(b)];
         for (var x = 0; x < heap.Length; x++)
         {
             var kindByte = Byte(b);
-            var kind = (ObjKind)(kindByte & (LeakedBit - 1));
+            var kind = (ObjKind)(kindByte & (ImmortalBit - 1));
             var owner = (sbyte)Byte(b);
             var domain = (sbyte)Byte(b);
             var refCount = (short)Short(b);
             var def = (sbyte)(Byte(b) - 1);
             var module = (sbyte)(Byte(b) - 1);
-            heap[x] = new HeapObject(kind, owner, domain, refCount, def, module, 0, Ref(b), Ref(b), Ref(b), Ref(b), Ref(b), (kindByte & LeakedBit) != 0);
+            heap[x] = new HeapObject(kind, owner, domain, refCount, def, module, 0, Ref(b), Ref(b), Ref(b), Ref(b), Ref(b), (kindByte & LeakedBit) != 0, (kindByte & ImmortalBit) != 0);
         }
         return new State(phase, ValueArray.Own(interps), ValueArray.Own(defs), ValueArray.Own(cache),
             ValueArray.Own(globals), indexCounter, ValueArray.Own(heap));

@@ -25,20 +25,7 @@ public sealed class Cpython313 : Semantics
         hazard == HazardKind.ForeignAllocatorFree ? CrashKind.Abort : null;
 
     /// <summary>T9: <c>_PyImport_FixupBuiltin</c> caches a CORE record without a dict (once), then modules-by-index and <c>sys.modules</c>.</summary>
-    protected override void CreateCoreModules(Machine m, int interp)
-    {
-        foreach (var core in m.Catalogue.CoreModules)
-        {
-            var mod = BuildCoreModule(m, core);
-            var d = m.Catalogue.DefIndexOf(core);
-            if (!m.Cache(core).Present)
-                m.SetCache(core, new CacheEntry(true, m.Def(d).MIndex, false, ObjId.None, -1));
-            m.SetMbi(interp, m.Def(d).MIndex, mod);
-            m.SetSysModule(interp, core, mod);
-            KeepCoreDictCopy(m, interp, core, mod);
-            m.Decref(mod);
-        }
-    }
+    protected override void CreateCoreModules(Machine m, int interp) => CreateCoreModulesWithCoreRecords(m, interp);
 
     protected override ObjId CreateSinglePhase(Machine m, int interp, int module)
     {

@@ -22,6 +22,9 @@ public sealed class Machine
         public int MbiCount;
         public ObjId SysDictCopy = ObjId.None;
         public ObjId BuiltinsCopy = ObjId.None;
+        // Fix strategies only: own m_copy per def and own cache keys per module (empty: none yet).
+        public ObjId[] OwnMCopy = [];
+        public bool[] OwnKeys = [];
     }
 
     public Catalogue Catalogue { get; private set; }
@@ -80,6 +83,8 @@ public sealed class Machine
             slot.SysModules = Load(slot.SysModules, i.SysModules.AsSpan(), 0);
             slot.Mbi = Load(slot.Mbi, i.ModulesByIndex.AsSpan(), 4);
             slot.MbiCount = i.ModulesByIndex.Count;
+            slot.OwnMCopy = Load(slot.OwnMCopy, i.OwnMCopy.AsSpan(), 0);
+            slot.OwnKeys = Load(slot.OwnKeys, i.OwnKeys.AsSpan(), 0);
         }
         defs = Load(defs, state.Defs.AsSpan(), 0);
         cache = Load(cache, state.Cache.AsSpan(), 0);
@@ -203,7 +208,8 @@ public sealed class Machine
         Alive(id);
         ref var slot = ref heap[id.Value];
         var o = slot;
-        if (refCountEvents) Emit(new RefEvent(RefOp.Incref, Current, DomainOf(Current), id, o));
+        // An immortal object's count is not written (PEP 683): no event. The model still counts the references held.
+        if (refCountEvents && !o.Immortal) Emit(new RefEvent(RefOp.Incref, Current, DomainOf(Current), id, o));
         slot = o with { RefCount = (short)(o.RefCount + 1) };
         heapChanged = true;
     }
@@ -215,7 +221,8 @@ public sealed class Machine
         Alive(id);
         ref var slot = ref heap[id.Value];
         var o = slot;
-        if (refCountEvents) Emit(new RefEvent(RefOp.Decref, Current, DomainOf(Current), id, o));
+        // Immortal: no write, no event; the runtime's own reference keeps the count above zero.
+        if (refCountEvents && !o.Immortal) Emit(new RefEvent(RefOp.Decref, Current, DomainOf(Current), id, o));
         o = o with { RefCount = (short)(o.RefCount - 1) };
         slot = o;
         heapChanged = true;
@@ -453,6 +460,91 @@ public sealed class Machine
         return mod;
     }
 
+    // ---- fix strategies: per-interpreter m_base tables and immortal objects ------------------------
+
+    /// <summary>Interpreter <paramref name="interp"/>'s own <c>m_copy</c> of def <paramref name="def"/> (NULL if none).</summary>
+    public ObjId OwnMCopy(int interp, int def) => def < interps[interp].OwnMCopy.Length ? interps[interp].OwnMCopy[def] : ObjId.None;
+
+    /// <summary>Points <paramref name="interp"/>'s own <c>m_copy</c> of a def at <paramref name="steal"/>; the old one is dropped after, in the current interpreter.</summary>
+    public void SetOwnMCopy(int interp, int def, ObjId steal)
+    {
+        var slot = interps[interp];
+        if (slot.OwnMCopy.Length == 0)
+        {
+            if (steal.IsNone) return;
+            slot.OwnMCopy = new ObjId[Catalogue.Defs.Count];
+            slot.OwnMCopy.AsSpan().Fill(ObjId.None);
+        }
+        var old = slot.OwnMCopy[def];
+        slot.OwnMCopy[def] = steal;
+        Emit(new MCopyChanged(def, old, steal, Current, interp));
+        Decref(old);
+    }
+
+    /// <summary>Whether <paramref name="interp"/>'s own extension cache holds <paramref name="module"/>'s key.</summary>
+    public bool OwnsKey(int interp, int module) => module < interps[interp].OwnKeys.Length && interps[interp].OwnKeys[module];
+
+    public void SetOwnKey(int interp, int module, bool present)
+    {
+        var slot = interps[interp];
+        if (slot.OwnKeys.Length == 0)
+        {
+            if (!present) return;
+            slot.OwnKeys = new bool[Catalogue.Modules.Count];
+        }
+        if (slot.OwnKeys[module] != present) Emit(new CacheChanged(module, present, Current, interp));
+        slot.OwnKeys[module] = present;
+    }
+
+    /// <summary>An interpreter's own def copies go with it: every own <c>m_copy</c> is dropped (in the current interpreter) and every own key forgotten.</summary>
+    public void ClearOwnTables(int interp)
+    {
+        var slot = interps[interp];
+        for (var d = 0; d < slot.OwnMCopy.Length; d++)
+            if (!slot.OwnMCopy[d].IsNone) SetOwnMCopy(interp, d, ObjId.None);
+        for (var k = 0; k < slot.OwnKeys.Length; k++)
+            if (slot.OwnKeys[k]) SetOwnKey(interp, k, false);
+        (slot.OwnMCopy, slot.OwnKeys) = ([], []);
+    }
+
+    /// <summary>
+    /// <c>_Py_SetImmortal</c> on <paramref name="root"/> and everything it reaches: each object not yet immortal gets the
+    /// runtime's reference (so the counts stay exact) and is untracked from its collector.
+    /// </summary>
+    public void Immortalize(ObjId root)
+    {
+        if (!root.IsObject) return;
+        var stack = new Stack<ObjId>();
+        stack.Push(root);
+        Span<ObjId> refs = stackalloc ObjId[HeapObject.MaxReferences];
+        while (stack.Count > 0)
+        {
+            var id = stack.Pop();
+            if (!id.IsObject) continue;
+            Alive(id);
+            var o = heap[id.Value];
+            if (o.Immortal) continue;
+            heap[id.Value] = o with { Immortal = true, RefCount = (short)(o.RefCount + 1) };
+            heapChanged = true;
+            var n = o.CopyReferences(refs);
+            for (var k = 0; k < n; k++) stack.Push(refs[k]);
+        }
+    }
+
+    /// <summary>
+    /// The end of the runtime for immortal objects: each becomes mortal again and the runtime drops its reference, in the
+    /// current interpreter; what is then garbage is left to that interpreter's last collection.
+    /// </summary>
+    public void ReleaseImmortals()
+    {
+        var immortal = new List<int>();
+        for (var i = 0; i < heapCount; i++)
+            if (!freed[i] && heap[i].Immortal) immortal.Add(i);
+        foreach (var i in immortal) heap[i] = heap[i] with { Immortal = false };
+        if (immortal.Count > 0) heapChanged = true;
+        foreach (var i in immortal) Decref(new ObjId(i));
+    }
+
     public void SetSysDictCopy(int interp, ObjId steal, bool builtins)
     {
         var slot = interps[interp];
@@ -517,6 +609,7 @@ public sealed class Machine
             for (var k = 0; k < i.MbiCount; k++) visit.Root(this, i.Mbi[k]);
             visit.Root(this, i.SysDictCopy);
             visit.Root(this, i.BuiltinsCopy);
+            foreach (var c in i.OwnMCopy) visit.Root(this, c);
         }
     }
 
@@ -632,14 +725,14 @@ public sealed class Machine
     {
         var count = 0;
         for (var i = 0; i < heapCount; i++)
-            if (!freed[i] && map[i] < 0 && heap[i].Owner == interp) count++;
+            if (!freed[i] && map[i] < 0 && heap[i].Owner == interp && !heap[i].Immortal) count++;
         if (count == 0) return false;
         rootsWalked = false;
         heapChanged = true;
         // The garbage is fixed before any of it is cleared (clearing frees, and a freed object is skipped).
         var garbage = new int[count];
         for (int i = 0, k = 0; i < heapCount; i++)
-            if (!freed[i] && map[i] < 0 && heap[i].Owner == interp) garbage[k++] = i;
+            if (!freed[i] && map[i] < 0 && heap[i].Owner == interp && !heap[i].Immortal) garbage[k++] = i;
         var before = Current;
         Current = interp;
         foreach (var i in garbage)
@@ -688,7 +781,7 @@ public sealed class Machine
         var owners = 0UL;
         for (var i = 0; i < heapCount; i++)
         {
-            if (freed[i] || map[i] >= 0) continue;
+            if (freed[i] || map[i] >= 0 || heap[i].Immortal) continue;
             var owner = heap[i].Owner;
             if ((uint)owner >= 64) return ulong.MaxValue;
             owners |= 1UL << owner;
@@ -795,11 +888,16 @@ public sealed class Machine
                 while (n > 0 && i.Mbi[n - 1].IsNone) n--;
                 var mbi = MapInto(i.Mbi, n, before?.ModulesByIndex);
                 var (sysDict, builtins) = (M(i.SysDictCopy), M(i.BuiltinsCopy));
+                // A table holding nothing is the empty table, so that equal processes stay equal states.
+                var ownMCopy = i.OwnMCopy.AsSpan().IndexOfAnyExcept(ObjId.None) < 0 ? default : MapInto(i.OwnMCopy, i.OwnMCopy.Length, before?.OwnMCopy);
+                var ownKeys = !i.OwnKeys.AsSpan().Contains(true) ? default
+                    : before is not null && before.OwnKeys.AsSpan().SequenceEqual(i.OwnKeys) ? before.OwnKeys : ValueArray.Create<bool>(i.OwnKeys);
                 after = before is not null && before.Status == i.Status && before.Kind == i.Kind && before.Born == i.Born &&
                     before.SysModules.SameArray(sys) && before.ModulesByIndex.SameArray(mbi) &&
-                    before.SysDictCopy == sysDict && before.BuiltinsCopy == builtins
+                    before.SysDictCopy == sysDict && before.BuiltinsCopy == builtins &&
+                    before.OwnMCopy == ownMCopy && before.OwnKeys == ownKeys
                     ? before
-                    : new InterpState(i.Status, i.Kind, i.Born, sys, mbi, sysDict, builtins);
+                    : new InterpState(i.Status, i.Kind, i.Born, sys, mbi, sysDict, builtins, ownMCopy, ownKeys);
             }
             if (newInterps is null && !ReferenceEquals(after, before))
             {

@@ -16,6 +16,8 @@ public abstract class Semantics
     public virtual IReadOnlyList<string> Aliases => [];
     /// <summary>One line: what distinguishes this semantics.</summary>
     public abstract string Summary { get; }
+    /// <summary>Whether this is a proposed fix (docs/strategies.md) rather than a CPython release.</summary>
+    public virtual bool IsFixStrategy => false;
 
     /// <summary>Whether isolated interpreters (own obmalloc and GIL, the check) exist: 3.12+.</summary>
     public virtual bool HasIsolatedInterpreters => true;
@@ -448,7 +450,7 @@ public abstract class Semantics
     /// <c>finalize_modules</c>: empty <c>sys.modules</c>, collect, clear the dicts of modules still alive,
     /// then <c>_PyImport_ClearModulesByIndex</c>, then collect again.
     /// </summary>
-    private static void FinalizeModules(Machine m, int interp)
+    private void FinalizeModules(Machine m, int interp)
     {
         var weak = new List<ObjId>();
         for (var mod = 0; mod < m.Catalogue.Modules.Count; mod++)
@@ -462,8 +464,15 @@ public abstract class Semantics
         foreach (var x in weak)
             if (!m.IsFreed(x)) m.ClearDict(m[x].Dict);
         ClearModulesByIndex(m, interp);
+        DropOwnTables(m, interp);
         m.Collect(interp);
     }
+
+    /// <summary>
+    /// After <c>_PyImport_ClearModulesByIndex</c>: what goes of the interpreter's own import tables. Nothing in CPython;
+    /// fix strategies that keep <c>m_copy</c> per interpreter drop the interpreter's copies here, in it.
+    /// </summary>
+    protected virtual void DropOwnTables(Machine m, int interp) { }
 
     /// <summary>
     /// <c>_PyImport_ClearModulesByIndex</c>: for each module in this interpreter's modules-by-index that has
@@ -557,6 +566,25 @@ public abstract class Semantics
 
     /// <summary>An interpreter's own <c>sys</c>/<c>builtins</c> module, made by the interpreter itself (new reference).</summary>
     protected static ObjId BuildCoreModule(Machine m, int module) => m.RunInit(module, InitKind.CoreCreate);
+
+    /// <summary>
+    /// T9 as 3.13 does it: <c>_PyImport_FixupBuiltin</c> caches a CORE record without a dict (once), then modules-by-index,
+    /// <c>sys.modules</c> and the interpreter's own dict copy. No <c>m_copy</c> is ever made for <c>sys</c>/<c>builtins</c>.
+    /// </summary>
+    protected static void CreateCoreModulesWithCoreRecords(Machine m, int interp)
+    {
+        foreach (var core in m.Catalogue.CoreModules)
+        {
+            var mod = BuildCoreModule(m, core);
+            var d = m.Catalogue.DefIndexOf(core);
+            if (!m.Cache(core).Present)
+                m.SetCache(core, new CacheEntry(true, m.Def(d).MIndex, false, ObjId.None, -1));
+            m.SetMbi(interp, m.Def(d).MIndex, mod);
+            m.SetSysModule(interp, core, mod);
+            KeepCoreDictCopy(m, interp, core, mod);
+            m.Decref(mod);
+        }
+    }
 
     /// <summary>3.12+: <c>sysdict_copy</c> / <c>builtins_copy</c>, the per-interpreter source for re-loading core modules.</summary>
     protected static void KeepCoreDictCopy(Machine m, int interp, int module, ObjId mod) =>

@@ -32,6 +32,8 @@ public enum Attr : byte { Obj, Error, Func }
 /// <param name="Fn">dicts: the function slot</param>
 /// <param name="Leaked">one reference is held by nothing: 3.10/3.11's <c>Py_EndInterpreter</c> untracks every object its
 /// collector still tracks and increfs it on purpose (gc_fini_untrack, gh-92036), so it is never freed</param>
+/// <param name="Immortal">made immortal (PEP 683) by a fix strategy: the runtime holds one reference until it ends, Python's
+/// increfs and decrefs write nothing (no event, no hazard), and no collector tracks it</param>
 public readonly record struct HeapObject(
     ObjKind Kind,
     sbyte Owner,
@@ -45,7 +47,8 @@ public readonly record struct HeapObject(
     ObjId Obj,
     ObjId Error,
     ObjId Fn,
-    bool Leaked = false)
+    bool Leaked = false,
+    bool Immortal = false)
 {
     public ObjId Slot(Attr a) => a switch { Attr.Obj => Obj, Attr.Error => Error, _ => Fn };
 

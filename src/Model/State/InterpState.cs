@@ -21,6 +21,10 @@ public enum InterpKind : byte
 /// <param name="Born">creation order: main 0, then 1, 2, ... for subinterpreters in the order they were created (-1: not
 /// created). Finalization ends the newest first and collectors run oldest first, so behaviour depends on creation
 /// order, never on slot numbers: slots of one kind are interchangeable (the explorer's symmetry reduction).</param>
+/// <param name="OwnMCopy">fix strategies only (empty for every CPython version): this interpreter's own <c>m_copy</c> per
+/// def, a strong reference (strategies (a) and (b) of gh-101758 keep <c>m_copy</c> per interpreter)</param>
+/// <param name="OwnKeys">fix strategy (a) only (empty otherwise): per catalogue module, whether this interpreter's own
+/// extension cache holds that key</param>
 public sealed record InterpState(
     InterpStatus Status,
     InterpKind Kind,
@@ -28,10 +32,17 @@ public sealed record InterpState(
     ValueArray<ObjId> SysModules,
     ValueArray<ObjId> ModulesByIndex,
     ObjId SysDictCopy,
-    ObjId BuiltinsCopy)
+    ObjId BuiltinsCopy,
+    ValueArray<ObjId> OwnMCopy = default,
+    ValueArray<bool> OwnKeys = default)
 {
     public static InterpState NotCreated { get; } =
         new(InterpStatus.NotCreated, InterpKind.Legacy, -1, default, default, ObjId.None, ObjId.None);
+
+    /// <summary>This interpreter's own <c>m_copy</c> of a def (fix strategies); NULL if it has none.</summary>
+    public ObjId OwnMCopyOf(int def) => def < OwnMCopy.Count ? OwnMCopy[def] : ObjId.None;
+    /// <summary>Whether this interpreter's own extension cache holds a module's key (fix strategy (a)).</summary>
+    public bool OwnsKey(int module) => module < OwnKeys.Count && OwnKeys[module];
 
     public bool IsAlive => Status == InterpStatus.Alive;
     /// <summary>The interpreter's own allocator exists only for isolated kinds; the others use main's (domain 0).</summary>

@@ -69,6 +69,7 @@ public sealed class State : IEquatable<State>
             foreach (var m in i.ModulesByIndex) yield return m;
             yield return i.SysDictCopy;
             yield return i.BuiltinsCopy;
+            foreach (var c in i.OwnMCopy) yield return c;
         }
     }
 
@@ -99,6 +100,7 @@ public sealed class State : IEquatable<State>
             foreach (var m in i.ModulesByIndex.AsSpan()) Push(m, seen, stack, ref top);
             Push(i.SysDictCopy, seen, stack, ref top);
             Push(i.BuiltinsCopy, seen, stack, ref top);
+            foreach (var c in i.OwnMCopy.AsSpan()) Push(c, seen, stack, ref top);
         }
         while (top > 0)
         {
