@@ -24,19 +24,20 @@ internal static class Cli
         };
         var cli = new CliContext(stdout, stderr, terminal, verbose, errTerminal, cancel);
         var root = new RootCommand("Verify: a model checker for how CPython isolates legacy single-phase extension modules between interpreters.\n" +
-                                   "Without a command: 'verify check' on the built-in default spec (specs/default.yaml).")
+                                   "Without a command: 'verify compare' on the built-in default spec (specs/default.yaml).")
         {
             verbose,
             ReplayCommand.Create(cli),
             CheckCommand.Create(cli, search ?? Explorer.Run),
+            CompareCommand.Create(cli, search ?? Explorer.Run),
             RandomCommand.Create(cli),
             BenchCommand.Create(cli),
             ListCommand.Create(cli),
             DemoCommand.Create(cli),
             ConformCommand.Create(cli),
         };
-        // The main job: every semantics against every property on the default spec's bounds.
-        root.SetAction(_ => Run(["check"], stdout, stderr, terminal, errTerminal, search, cancel));
+        // The main job: every CPython release and fix strategy against every property on the default spec's bounds.
+        root.SetAction(_ => Run(["compare"], stdout, stderr, terminal, errTerminal, search, cancel));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -154,12 +154,12 @@ internal static partial class CheckCommand
         return [.. IsolationProperties.All.Where(chosen.Contains)];
     }
 
-    private static T? Positive<T>(T? value, string option, string what) where T : struct, System.Numerics.INumber<T> =>
+    internal static T? Positive<T>(T? value, string option, string what) where T : struct, System.Numerics.INumber<T> =>
         value is { } v && v <= T.Zero
             ? throw new InputException($"{option} must be a positive integer ({what}), not {v}")
             : value;
 
-    private static double? PositiveSeconds(double? value) =>
+    internal static double? PositiveSeconds(double? value) =>
         value is { } v && !(v > 0 && double.IsFinite(v))
             ? throw new InputException($"--max-seconds must be a positive number of seconds, such as 60 or 0.5, not {v.ToString(CultureInfo.InvariantCulture)}")
             : value;
