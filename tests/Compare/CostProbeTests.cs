@@ -70,4 +70,14 @@ public sealed class CostProbeTests
         var r = CostProbe.Compare(Config(V313), Config(V313), [New(1), Imp(0, X), Imp(1, X), Imp(1, Alias), Clear(1, X), End(1), Imp(0, X)]);
         Assert.Empty(r.Hits);
     }
+
+    // The example compare prints is made 1-minimal: noise around §4's T3 trace (a sub imports first, then main) goes.
+    [Fact]
+    public void A_cost_example_shrinks_to_the_three_steps_that_show_it()
+    {
+        Verify.Model.Action[] noisy = [New(2, InterpKind.IsolatedOverride), New(1), End(2), Imp(1, X), Del(1, X), Imp(0, X), End(1)];
+        var (steps, what) = CompareRunner.Shrink(Config(V313), Config("fix-per-interp-def"), CostKind.InitRunsAgain, noisy);
+        Assert.Equal([New(1), Imp(1, X), Imp(0, X)], steps);
+        Assert.Contains("the init runs again", what);
+    }
 }

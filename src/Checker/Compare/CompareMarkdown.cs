@@ -35,7 +35,8 @@ internal static class CompareMarkdown
         {
             md.Append($"\n## Cost against {s.Baseline.Name}\n\n");
             md.Append($"{c.Costs[0].Compared} traces of {s.Length} steps (seed {s.Seed}), drawn on {s.Baseline.Name} and replayed under each strategy. " +
-                      "A cell counts the traces on which the change happens at some step, and gives the shortest prefix that shows it.\n\n");
+                      "A cell counts the traces on which the change happens at some step, and gives the length of the shortest example " +
+                      "(the shortest prefix that shows it, made 1-minimal).\n\n");
             Table(CompareTables.Costs(c), md);
             md.Append("\nShortest example of each change:\n\n");
             var cat = s.Spec.Catalogue;
