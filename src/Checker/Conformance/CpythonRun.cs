@@ -19,9 +19,13 @@ internal sealed record CpythonRun(string? Skipped, IReadOnlyList<CpythonStep> St
     /// Runs <c>driver.py run</c> with <paramref name="python"/> on <paramref name="trace"/>. The driver runs the
     /// trace in a child process and streams one record per step, so a crash leaves every step before it.
     /// </summary>
-    public static CpythonRun Execute(PythonTarget python, string backend, string? probe, Trace trace, TimeSpan limit, string? embed = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> came while CPython ran the trace: the driver
+    /// and its child were killed, and the run says nothing about CPython.</exception>
+    public static CpythonRun Execute(PythonTarget python, string backend, string? probe, Trace trace, TimeSpan limit, string? embed = null,
+        CancellationToken cancel = default)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"verify-conform-{Environment.ProcessId}-{Guid.NewGuid():N}.json");
+        // The trace's own name in the file's makes `ps` say which trace a python process runs.
+        var file = Path.Combine(Path.GetTempPath(), $"verify-conform-{NamePart(trace.Source)}-{Environment.ProcessId}-{Guid.NewGuid():N}.json");
         File.WriteAllText(file, TraceWriter.ToJson(trace with { Metadata = [] }));
         try
         {
@@ -29,10 +33,13 @@ internal sealed record CpythonRun(string? Skipped, IReadOnlyList<CpythonStep> St
             if (backend == "stdlib") args.Add("--stdlib");
             else args.AddRange(["--probe", probe!]);
             if (embed is not null) args.AddRange(["--embed", embed]);
+            // Verify stops the driver itself (it kills the process tree): a terminal's Ctrl-C, which reaches the whole
+            // process group, must not end the trace first and pass for CPython's behaviour.
+            args.Add("--ignore-sigint");
             ProcessRunner.Result r;
             try
             {
-                r = ProcessRunner.Run(python.Executable, args, limit);
+                r = ProcessRunner.Run(python.Executable, args, limit, cancel);
             }
             catch (ProcessRunner.Failure e)
             {
@@ -109,6 +116,14 @@ internal sealed record CpythonRun(string? Skipped, IReadOnlyList<CpythonStep> St
         var exitCode = signal switch { "SIGABRT" => 134, "SIGSEGV" => 139, null => 0, _ => 128 + Math.Abs(rc) };
         var outcome = crashed ? "not_run" : finalizes ? "ok" : signal is null ? "ok" : "crash";
         return new CpythonRun(null, steps, new CpythonExit(outcome, signal, exitCode, signal is null ? null : during, tail));
+    }
+
+    /// <summary>The trace file's name without its extension, in letters, digits, '-' and '_', at most 40 of them.</summary>
+    private static string NamePart(string source)
+    {
+        var stem = Path.GetFileNameWithoutExtension(source);
+        var safe = new string(stem.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').Take(40).ToArray());
+        return safe.Length > 0 ? safe : "trace";
     }
 
     private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();

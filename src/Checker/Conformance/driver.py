@@ -5,6 +5,7 @@ Usage (standard library only; run it with the CPython under test):
     python driver.py run TRACE.json --probe PATH/_testsinglephase.so
     python driver.py run TRACE.json --stdlib          # CPython's own _testsinglephase (3.12+)
     python driver.py run TRACE.json --probe P.so --embed verify_embed   # also the builtin _testbuiltin (T8)
+    python driver.py run ... --ignore-sigint    # what verify passes: Ctrl-C is verify's to handle (see run())
 
 TRACE.json is Verify's trace format in JSON (a list of steps, or an object with "steps"); "-" reads stdin.
 
@@ -504,7 +505,15 @@ def run(argv):
     g.add_argument("--probe", help="the probe shared object built for this Python")
     g.add_argument("--stdlib", action="store_true", help="CPython's own _testsinglephase (3.12+)")
     p.add_argument("--embed", help="the embedding program built for this Python (adds the builtin _testbuiltin)")
+    p.add_argument("--ignore-sigint", action="store_true",
+                   help="ignore SIGINT here and in the child (verify stops a run by killing both)")
     a = p.parse_args(argv)
+    if a.ignore_sigint:
+        # A Ctrl-C on a terminal reaches every process of the foreground group. Verify answers it by killing this
+        # process and its child and reporting the trace as interrupted; were the child to die of the SIGINT first, its
+        # end could be read as CPython's behaviour. The child inherits the ignored disposition across exec, and
+        # CPython installs its KeyboardInterrupt handler only where SIGINT is not ignored.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     trace = a.trace
     if trace == "-":
         fd, trace = tempfile.mkstemp(suffix=".json")
