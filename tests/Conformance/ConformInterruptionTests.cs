@@ -9,7 +9,7 @@ namespace Verify.Tests.Conformance;
 /// <summary>
 /// Interrupting <c>verify conform</c> while real CPython runs a trace (issue 8): the driver and its child are killed at
 /// once, the trace they ran is reported as interrupted (never as a verdict), the traces done before keep theirs, the
-/// result is marked incomplete with exit 3, and no file or process is left behind.
+/// result is marked incomplete with exit 3, and no file, scratch folder or process is left behind.
 /// </summary>
 public sealed class ConformInterruptionTests
 {
@@ -81,6 +81,7 @@ public sealed class ConformInterruptionTests
             Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         AssertNoPartialFiles(dir);
         AssertNoPartialFiles(outDir);
+        AssertNoScratchFolder(tag);
     }
 
     /// <summary>
@@ -126,6 +127,7 @@ public sealed class ConformInterruptionTests
         Assert.False((bool)json["complete"]!);
         Assert.Equal(name, (string?)json["interrupted"]);
         Assert.Equal("interrupted", (string?)json["traces"]![0]!["status"]);
+        AssertNoScratchFolder(tag);
     }
 
     /// <summary>
@@ -191,4 +193,8 @@ public sealed class ConformInterruptionTests
         while (pids.Any(IsRunning) && clock.Elapsed < TimeSpan.FromSeconds(5)) Thread.Sleep(20);
         Assert.True(!pids.Any(IsRunning), $"CPython processes still running after conform returned: {string.Join(", ", pids.Where(IsRunning))}");
     }
+
+    /// <summary>The run's scratch folder (the trace and the driver's files, named after the trace) is gone.</summary>
+    private static void AssertNoScratchFolder(string tag) =>
+        Assert.Empty(Directory.EnumerateDirectories(Path.GetTempPath(), $"verify-conform-*{tag}*"));
 }

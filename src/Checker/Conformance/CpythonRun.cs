@@ -24,12 +24,16 @@ internal sealed record CpythonRun(string? Skipped, IReadOnlyList<CpythonStep> St
     public static CpythonRun Execute(PythonTarget python, string backend, string? probe, Trace trace, TimeSpan limit, string? embed = null,
         CancellationToken cancel = default)
     {
-        // The trace's own name in the file's makes `ps` say which trace a python process runs.
-        var file = Path.Combine(Path.GetTempPath(), $"verify-conform-{NamePart(trace.Source)}-{Environment.ProcessId}-{Guid.NewGuid():N}.json");
-        File.WriteAllText(file, TraceWriter.ToJson(trace with { Metadata = [] }));
+        // One folder per run holds the trace and the driver's scratch files; it goes when the run ends, however it ends
+        // (the driver's own clean-up would not run when it is killed). The trace's name in the folder's makes `ps` say
+        // which trace a python process runs.
+        var work = Path.Combine(Path.GetTempPath(), $"verify-conform-{NamePart(trace.Source)}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(work);
         try
         {
-            List<string> args = [ConformanceFiles.Driver, "run", file];
+            var file = Path.Combine(work, "trace.json");
+            File.WriteAllText(file, TraceWriter.ToJson(trace with { Metadata = [] }));
+            List<string> args = [ConformanceFiles.Driver, "run", file, "--workdir", work];
             if (backend == "stdlib") args.Add("--stdlib");
             else args.AddRange(["--probe", probe!]);
             if (embed is not null) args.AddRange(["--embed", embed]);
@@ -50,7 +54,14 @@ internal sealed record CpythonRun(string? Skipped, IReadOnlyList<CpythonStep> St
         }
         finally
         {
-            File.Delete(file);
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A scratch folder that cannot be removed is not worth failing the comparison for.
+            }
         }
     }
 
