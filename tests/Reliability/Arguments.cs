@@ -29,7 +29,7 @@ internal static class Arguments
 
     private static readonly string[] Words =
     [
-        "check", "replay", "random", "list", "demo", "bench", "conform", "chek", "help", "--help", "-h", "-?", "--version", "--verbose", "-v",
+        "check", "replay", "random", "list", "demo", "bench", "conform", "compare", "chek", "help", "--help", "-h", "-?", "--version", "--verbose", "-v",
         "--", "-", "", " ", "--unknown", "-x", "--json=true", "--depth=2", "--semantics=cpython-3.12", "@response.txt", "\0", "😀",
     ];
 
@@ -67,13 +67,20 @@ internal static class Arguments
         var conform = Build(["conform"], Gen.Elements(Array.Empty<string>(), [f.Trace], [f.Folder], [f.Missing], [f.Empty]),
             [Opt("--python", Gen.Elements("3.99", "2.7", "/nonexistent/python3", "", "/dev/null", "/bin/true", f.Folder, "3", "3.", "..", "x.y"))],
             [Opt("--semantics", name), Opt("--backend", Gen.Elements("probe", "stdlib", "x", "")), Opt("--runs", number), Opt("--timeout", number), Flag("--record"), Flag("--json")]);
+        var compare = Build(["compare"], Gen.Elements(Array.Empty<string>(), [f.Spec], [f.Empty], [f.Missing], [f.Folder]),
+            [Opt("--max-states", bound), Opt("--traces", bound), Opt("--length", bound), Opt("--out", outDir)],
+            [Opt("--semantics", name), Opt("-s", Gen.Elements("fix-opt-out", "fix-immortal-m-copy", "fix-per-interp-def", "fix-", "fix-opt-outt")),
+             Opt("--property", name), Opt("--depth", small), Opt("--max-seconds", seconds),
+             Opt("--baseline", Gen.Elements("cpython-3.12", "cpython-3.13", "fix-opt-out", "cpython-9", "")), Opt("--seed", number),
+             Opt("--expect", Gen.Elements(f.Spec, f.Trace, f.Empty, f.Missing, f.Folder, "specs/expectations.yaml", "")),
+             Opt("--markdown", Gen.Elements(Path.Combine(f.Out, "c.md"), "", f.Folder, "/proc/verify-cannot-write/c.md")), Flag("--json")]);
         // Not [] nor global options alone: those run the whole default check, a valid command line that takes seconds.
         var simple = Gen.Elements<string[]>(["list"], ["demo"], ["list", "--json"], ["demo", "x"], ["--help"], ["check", "--help"], ["--version"], ["list", "extra"]);
         var words = Gen.Elements("chek", "help", "--help", "-h", "-?", "--version", "--unknown", "-x", "@response.txt", "list", "demo", "\0", "😀")
             .SelectMany(first => Gen.Choose(0, 3).SelectMany(n => Gen.ArrayOf(Gen.Elements(Words), n).Select(rest => (string[])[first, .. rest])));
 
         // bench is rare: each run starts with a full garbage collection, the costliest case by far.
-        var line = Gen.Frequency((10, check), (8, random), (10, replay), (1, bench), (4, conform), (4, simple), (6, words));
+        var line = Gen.Frequency((10, check), (8, random), (10, replay), (1, bench), (4, conform), (4, compare), (4, simple), (6, words));
         // Now and then a stray word or a global option anywhere in the line.
         return line.SelectMany(args => Gen.Frequency(
             (6, Gen.Constant(args)),

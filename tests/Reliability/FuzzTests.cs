@@ -33,6 +33,13 @@ public static class FuzzCorpus
         ("slots.json", """{"slots": 2, "semantics": "all", "properties": "all", "depth": 2}"""),
     ];
 
+    /// <summary>The expectations file to mutate (specs/expectations.yaml), and a small one.</summary>
+    public static IReadOnlyList<(string Name, string Text)> Expectations() =>
+    [
+        ("expectations.yaml", File.ReadAllText(CliRunner.Spec("expectations.yaml"))),
+        ("small.yaml", "cells:\n  cpython-3.11:\n    refcounts-exact: {verdict: holds, reason: \"the model's own sanity\"}\n"),
+    ];
+
     /// <summary>Valid traces to mutate: the example traces and the conformance suite's.</summary>
     public static IReadOnlyList<(string Name, string Text)> Traces() =>
     [
@@ -101,6 +108,31 @@ public sealed class TraceFuzzTests
         TestContext.Current.TestOutputHelper?.WriteLine($"traces: {tally}\n{tally.Times()}");
     }
 
+}
+
+/// <summary>Mutated expectations files through compare --expect.</summary>
+public sealed class ExpectationsFuzzTests
+{
+    [Fact]
+    public void Expectations()
+    {
+        using var scratch = new Scratch();
+        var outDir = Path.Combine(scratch.Dir, "out");
+        var tally = new Tally();
+        PropertyCheck.Run(Prop.ForAll(Mutations.Of(FuzzCorpus.Expectations()).ToArbitrary(), f =>
+        {
+            var path = scratch.Write(f);
+            // A one-step search of one release: the cells then disagree (exit 1) or the file is refused (exit 2).
+            string[] args = ["compare", "--expect", path, "-s", "cpython-3.11", "--depth", "1", "--traces", "1", "--out", outDir];
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var r = Run(args);
+            tally.Time(f.Mutation.Split(' ')[0], clock.Elapsed);
+            AssertHandled(r, args, tally);
+            AssertFileMessage(r, args, path);
+            if (f.Valid) AssertAccepted(r, args, tally);
+        }), FuzzCorpus.Cases);
+        TestContext.Current.TestOutputHelper?.WriteLine($"expectations: {tally}\n{tally.Times()}");
+    }
 }
 
 /// <summary>Generated command lines.</summary>
