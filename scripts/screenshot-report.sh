@@ -5,8 +5,9 @@
 #   scripts/screenshot-report.sh [REPORT.html] [OUT.png] [WIDTHxHEIGHT]
 #
 # Without REPORT.html it builds verify and runs `verify compare -o "$TMPDIR/verify-compare"` first.
-# Defaults: OUT.png = compare-report.png in the current folder, size 1400x3000.
-# To refresh the picture in the docs: scripts/screenshot-report.sh "" docs/images/compare-report.png
+# Defaults: OUT.png = compare-report.png in the current folder, size 1400x3000 (CSS pixels).
+# SCALE=0.8 in the environment renders at that device scale factor (a smaller PNG of the same page).
+# The picture in the docs: SCALE=0.8 scripts/screenshot-report.sh "" docs/images/compare-report.png 1400x2500
 set -eu
 
 report=${1:-}
@@ -36,7 +37,7 @@ trap 'rm -rf "$profile"' EXIT INT TERM
 
 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
-    --hide-scrollbars --user-data-dir="$profile" \
+    --hide-scrollbars --force-color-profile=srgb --force-device-scale-factor="${SCALE:-1}" --user-data-dir="$profile" \
     --window-size="$(echo "$size" | tr x ,)" --screenshot="$out" "file://$report" >/dev/null 2>&1
 
 [ -s "$out" ] || { echo "screenshot-report: chromium wrote no screenshot" >&2; exit 1; }

@@ -109,10 +109,10 @@ internal static class CompareHtml
             h.Append($"<tr><td><code>{E(r.Semantics.Name)}</code></td><td>{E(r.Semantics.Summary)}</td>" +
                      $"<td>{((r.Semantics as FixStrategy)?.Rationale is { } why ? $"<code>{E(why)}</code>" : "")}</td></tr>\n");
         h.Append("</tbody>\n</table>\n");
-        h.Append("<h3 class=\"sub\">The properties</h3>\n<table class=\"plain\">\n<thead><tr><th>property</th><th>kind</th><th>statement</th></tr></thead>\n<tbody>\n");
+        h.Append("<details class=\"properties\"><summary>The properties: what each forbids (always) or asks to see (sometimes)</summary>\n<table class=\"plain\">\n<thead><tr><th>property</th><th>kind</th><th>statement</th></tr></thead>\n<tbody>\n");
         foreach (var p in c.Settings.Search.Properties)
             h.Append($"<tr><td><code>{E(p.Name)}</code></td><td>{E(CheckWords.Kind(p.Kind))}</td><td>{E(p.Statement)}</td></tr>\n");
-        h.Append("</tbody>\n</table>\n</section>\n");
+        h.Append("</tbody>\n</table>\n</details>\n</section>\n");
     }
 
     private static void Costs(Comparison c, StringBuilder h)
@@ -292,7 +292,8 @@ internal static class CompareHtml
         svg .more { font-style: italic; font-size: 11.5px; fill: #6b7280; }
         .copy { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 10px; margin-top: 10px; }
         .copyable pre { background: #f8fafc; border: 1px solid #e5e7eb; padding: 8px; margin: 2px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
-        h3.sub { margin: 14px 0 6px; }
+        details.properties { margin-top: 10px; }
+        details summary { cursor: pointer; color: #374151; }
         .copy-head { font-size: 12.5px; color: #4b5563; }
         .copy-button { font-size: 11px; margin-left: 6px; cursor: pointer; }
         p.files { grid-column: 2; margin: 0; font-size: 12.5px; }

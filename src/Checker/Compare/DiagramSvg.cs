@@ -109,7 +109,7 @@ internal static class DiagramSvg
                 if (finding) y = FindingRow(body, at, cx.Finding.Message, y);
             }
             if (shown[k].Shown.Count == 0 && t.Events.Count > 0)
-                y = NoteRow(body, at, y, $"{t.Events.Count} event{(t.Events.Count == 1 ? "" : "s")}, none notable (increfs, own decrefs)", "more");
+                y = NoteRow(body, at, y, $"{t.Events.Count} event{(t.Events.Count == 1 ? "" : "s")}, none of them notable", "more");
             if (shown[k].Hidden > 0)
                 y = NoteRow(body, at, y, $"+{shown[k].Hidden} more notable event{(shown[k].Hidden == 1 ? "" : "s")} (see the step's report)", "more");
             if (stateFinding) y = FindingRow(body, at, cx.Finding.Message, y);
