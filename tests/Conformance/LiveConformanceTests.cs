@@ -20,7 +20,7 @@ public class LiveConformanceTests
     };
 
     /// <summary>The installed CPython of that version (with the probe built for the probe backend), or the test skips saying why not.</summary>
-    private static PythonTarget Usable(string version, string backend)
+    internal static PythonTarget Usable(string version, string backend)
     {
         try
         {

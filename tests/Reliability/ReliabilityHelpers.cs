@@ -59,15 +59,30 @@ internal static partial class ReliabilityHelpers
         Assert.True(SysKill(p.Id, signal) == 0, $"kill({p.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
 
     /// <summary>Starts <c>dotnet verify.dll ARGS</c> with stdout and stderr captured.</summary>
-    public static (Process Process, StringWriterSync Out, StringWriterSync Err) StartVerify(params string[] args)
+    public static (Process Process, StringWriterSync Out, StringWriterSync Err) StartVerify(params string[] args) =>
+        StartProcess("dotnet", [VerifyDll, .. args]);
+
+    /// <summary>
+    /// Starts <c>dotnet verify.dll ARGS</c> as the leader of a process group of its own (through <c>setsid</c>), as a
+    /// shell runs a foreground job: a signal sent to the group (<see cref="SignalGroup"/>) reaches it and everything
+    /// it started, as a Ctrl-C on a terminal does.
+    /// </summary>
+    public static (Process Process, StringWriterSync Out, StringWriterSync Err) StartVerifyInOwnGroup(params string[] args) =>
+        StartProcess("setsid", ["dotnet", VerifyDll, .. args]);
+
+    /// <summary>Sends <paramref name="signal"/> to every process of the group <paramref name="leader"/> leads.</summary>
+    public static void SignalGroup(Process leader, int signal) =>
+        Assert.True(SysKill(-leader.Id, signal) == 0, $"kill(-{leader.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+
+    /// <summary>Starts <paramref name="exe"/> with stdout and stderr captured.</summary>
+    public static (Process Process, StringWriterSync Out, StringWriterSync Err) StartProcess(string exe, IEnumerable<string> args)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(exe)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(VerifyDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         var p = Process.Start(psi)!;
         var stdout = new StringWriterSync();

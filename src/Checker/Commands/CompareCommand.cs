@@ -33,10 +33,15 @@ internal static class CompareCommand
         var expect = new Option<string?>("--expect") { HelpName = "FILE", Description = "check every cell against an expectations file (specs/expectations.yaml); a disagreement exits 1" };
         var outDir = new Option<string>("--out", "-o") { HelpName = "DIR", Description = "where compare.json, compare.md, compare.html and the traces go", DefaultValueFactory = _ => CheckCommand.DefaultOut };
         var json = new Option<bool>("--json") { Description = "print compare.json to stdout instead of the tables" };
+        var markdown = new Option<string?>("--markdown")
+        {
+            HelpName = "FILE",
+            Description = $"also write the Markdown report into FILE: between its lines '{CompareFiles.Begin}' and '{CompareFiles.End}' if it has them (docs/comparison.md does), else as the whole file",
+        };
 
         var command = new Command("compare", "Compare the CPython releases and the fix strategies: every property, and each strategy's cost in behaviour changes")
         {
-            spec, semantics, property, depth, maxSeconds, maxStates, baseline, traces, length, seed, expect, outDir, json,
+            spec, semantics, property, depth, maxSeconds, maxStates, baseline, traces, length, seed, expect, outDir, json, markdown,
         };
         command.SetAction(parse => cli.Guard(parse, () =>
         {
@@ -60,12 +65,14 @@ internal static class CompareCommand
                 CheckCommand.Positive(parse.GetValue(length), "--length", "a number of steps") ?? maxDepth ?? 10,
                 parse.GetValue(seed) ?? DefaultSeed,
                 parse.GetValue(outDir)!);
-            return Run(cli, settings, search, parse.GetValue(json), expectations, "verify " + string.Join(' ', parse.Tokens.Select(t => t.Value)));
+            return Run(cli, settings, search, parse.GetValue(json), expectations, "verify " + string.Join(' ', parse.Tokens.Select(t => t.Value)),
+                parse.GetValue(markdown));
         }));
         return command;
     }
 
-    public static int Run(CliContext cli, CompareSettings settings, CheckCommand.Search search, bool json, Expectations? expectations, string command)
+    public static int Run(CliContext cli, CompareSettings settings, CheckCommand.Search search, bool json, Expectations? expectations, string command,
+        string? markdown = null)
     {
         if (settings.Baseline.IsFixStrategy)
             throw new InputException($"--baseline {settings.Baseline.Name} is a fix strategy; the costs are measured against a CPython release such as {DefaultBaseline}");
@@ -89,6 +96,8 @@ internal static class CompareCommand
         }
         result = result with { Interrupted = stop.Cause };
         OutputFolder.Write(() => { CompareFiles.Write(result, command); return 0; }, settings.OutDir);
+        if (markdown is not null && result.Complete)
+            OutputFolder.Write(() => { CompareFiles.WriteInto(markdown, CompareMarkdown.Render(result, command, links: false)); return 0; }, markdown);
         if (json) cli.Out.Write(CompareJson.Render(result));
         else
         {

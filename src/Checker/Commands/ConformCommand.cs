@@ -138,12 +138,12 @@ internal static class ConformCommand
             var conformance = new ConformanceRunner(target, model, backendName, probe, TimeSpan.FromSeconds(seconds), embed);
             var toRecord = parse.GetValue(record);
             var all = parsed.Select((t, i) => (Trace: t, Record: toRecord ? files[i] : null)).Concat(drawn.Select(d => (d.Trace, (string?)null))).ToList();
-            // Ctrl-C, SIGTERM or the caller's token stop the comparisons: no new trace starts, and a trace that
-            // ended after the interruption is left out (a Ctrl-C on a terminal reaches the CPython child too, so it
-            // may show the signal rather than CPython's behaviour). The traces done so far are reported.
+            // Ctrl-C, SIGTERM or the caller's token stop the comparisons at once: no new trace starts, and the CPython
+            // runs under way are killed (with their children) and their traces reported as interrupted, never as a
+            // verdict. The traces done so far are reported.
             using var stop = cli.Interruptible();
             var compared = RunAll(cli, conformance, all, n, parallel, stop);
-            var complete = compared.All(r => r is not null);
+            var complete = compared.All(r => r is not null && r.Status != TraceStatus.Interrupted);
             var results = compared.Take(parsed.Count).OfType<TraceComparison>().ToList();
             var randomResults = compared.Skip(parsed.Count).OfType<TraceComparison>().ToList();
             if (!complete) drawn = [.. drawn.Where((_, i) => compared[parsed.Count + i] is not null)];
@@ -179,7 +179,11 @@ internal static class ConformCommand
             if (parse.GetValue(json)) cli.Out.Write(Json(conformance, results, summary, code, complete, stop.Cause));
             else Text(cli.Out, conformance, results, summary);
             if (!complete)
-                cli.Err.WriteLine($"interrupted ({stop.Cause ?? "cancelled"}) after {everything.Count} of {all.Count} traces: the result is incomplete");
+            {
+                var cut = everything.Count(r => r.Status == TraceStatus.Interrupted);
+                cli.Err.WriteLine($"interrupted ({stop.Cause ?? "cancelled"}) after {everything.Count - cut} of {all.Count} traces" +
+                                  (cut > 0 ? $" ({cut} stopped while CPython ran {(cut == 1 ? "it" : "them")})" : "") + ": the result is incomplete");
+            }
             return code;
         }));
         return command;
@@ -217,9 +221,10 @@ internal static class ConformCommand
 
     /// <summary>
     /// Compares every trace, <paramref name="jobs"/> at a time. Each CPython run is its own process (a crash stays with
-    /// its trace and step); the model side is pure. Results keep the input order, whatever order the runs finish in.
+    /// its trace and step); the model side is pure. Results keep the input order, whatever order the runs finish in:
+    /// every comparison, null for a trace not started because <paramref name="stop"/> came first, and
+    /// <see cref="TraceStatus.Interrupted"/> for one whose CPython run <paramref name="stop"/> killed.
     /// </summary>
-    /// <summary>Every comparison, in order; null for a trace not compared because <paramref name="stop"/> came first.</summary>
     private static IReadOnlyList<TraceComparison?> RunAll(CliContext cli, ConformanceRunner c, List<(Trace Trace, string? Record)> all, int runs, int jobs, Interruption stop)
     {
         var results = new TraceComparison?[all.Count];
@@ -228,8 +233,7 @@ internal static class ConformCommand
         Parallel.For(0, all.Count, new ParallelOptions { MaxDegreeOfParallelism = jobs }, i =>
         {
             if (stop.IsInterrupted) return;
-            var result = c.Run(all[i].Trace, runs, all[i].Record);
-            if (stop.IsInterrupted) return;
+            var result = c.Run(all[i].Trace, runs, all[i].Record, stop.Token);
             results[i] = result;
             var finished = Interlocked.Increment(ref done);
             if (cli.ErrTerminal && all.Count > 1)
@@ -273,8 +277,9 @@ internal static class ConformCommand
         var survived = results.Count(r => r.Status == TraceStatus.Agree && r.SkippedFields.ContainsKey(ObservationComparer.DeadOwnerNote));
         var note = survived > 0 ? $" ({survived} of them up to a predicted dead-owner crash CPython survived)" : "";
         var known = Count(TraceStatus.TestModuleCrash) > 0 ? $", {Count(TraceStatus.TestModuleCrash)} known test-module crashes" : "";
+        var cut = Count(TraceStatus.Interrupted) > 0 ? $", {Count(TraceStatus.Interrupted)} interrupted" : "";
         return $"{results.Count} {what}: {Count(TraceStatus.Agree)} agree{note}, {Count(TraceStatus.Disagree)} disagree{known}, " +
-               $"{Count(TraceStatus.Skipped)} skipped, {Count(TraceStatus.Error)} errors";
+               $"{Count(TraceStatus.Skipped)} skipped, {Count(TraceStatus.Error)} errors{cut}";
     }
 
     private static void Line(TextWriter w, TraceComparison r)
@@ -290,6 +295,9 @@ internal static class ConformCommand
                 break;
             case TraceStatus.Error:
                 w.WriteLine($"  ERROR     {r.Trace}: {r.Reason}");
+                break;
+            case TraceStatus.Interrupted:
+                w.WriteLine($"  STOPPED   {r.Trace}: {r.Reason}, no verdict");
                 break;
             case TraceStatus.TestModuleCrash:
                 w.WriteLine($"  known     {r.Trace}: differs at step {r.Divergence?.Step}: {r.Reason}");
@@ -346,6 +354,7 @@ internal static class ConformCommand
                 ["skipped"] = Count(TraceStatus.Skipped),
                 ["errors"] = Count(TraceStatus.Error),
                 ["test_module_crashes"] = Count(TraceStatus.TestModuleCrash),
+                ["interrupted"] = Count(TraceStatus.Interrupted),
                 ["agree_up_to_survived_dead_owner_crash"] = random.Results.Count(r => r.Status == TraceStatus.Agree && r.SkippedFields.ContainsKey(ObservationComparer.DeadOwnerNote)),
                 ["not_agreeing"] = disagreeing,
             };

@@ -18,15 +18,20 @@ internal static class ListCommand
         return command;
     }
 
+    private static void Semantics(Semantics s, TextWriter w)
+    {
+        var aliases = s.Aliases.Count > 0 ? $" (also {string.Join(", ", s.Aliases)})" : "";
+        w.WriteLine($"  {s.Name}{aliases}");
+        w.WriteLine($"      {s.Summary}");
+    }
+
     public static void Write(TextWriter w)
     {
-        w.WriteLine("semantics:");
-        foreach (var s in SemanticsRegistry.All)
-        {
-            var aliases = s.Aliases.Count > 0 ? $" (also {string.Join(", ", s.Aliases)})" : "";
-            w.WriteLine($"  {s.Name}{aliases}");
-            w.WriteLine($"      {s.Summary}");
-        }
+        w.WriteLine("semantics (CPython releases):");
+        foreach (var s in SemanticsRegistry.Releases) Semantics(s, w);
+        w.WriteLine();
+        w.WriteLine("semantics (fix strategies, docs/strategies.md; verify compare puts them side by side):");
+        foreach (var s in SemanticsRegistry.Strategies) Semantics(s, w);
         w.WriteLine();
         w.WriteLine("properties (always: checked in every reachable state and transition; sometimes: some reachable state must show it):");
         var nameWidth = IsolationProperties.All.Max(p => p.Name.Length);

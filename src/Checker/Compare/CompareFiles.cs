@@ -17,4 +17,22 @@ internal static class CompareFiles
         AtomicFile.WriteAllText(Path.Combine(dir, Markdown), CompareMarkdown.Render(c, command));
         AtomicFile.WriteAllText(Path.Combine(dir, Html), CompareHtml.Render(c, command));
     }
+
+    /// <summary>The lines that delimit the generated part of a hand-written document (docs/comparison.md).</summary>
+    public const string Begin = "<!-- verify compare: generated from here -->";
+    public const string End = "<!-- verify compare: generated up to here -->";
+
+    /// <summary>
+    /// Writes <paramref name="report"/> into <paramref name="path"/>: between <see cref="Begin"/> and <see cref="End"/> if the
+    /// file has both (the text around them is kept), else as the whole file.
+    /// </summary>
+    public static void WriteInto(string path, string report)
+    {
+        var old = File.Exists(path) ? File.ReadAllText(path) : null;
+        var (b, e) = old is null ? (-1, -1) : (old.IndexOf(Begin, StringComparison.Ordinal), old.IndexOf(End, StringComparison.Ordinal));
+        var text = b >= 0 && e > b
+            ? old![..(b + Begin.Length)] + "\n" + report.TrimEnd('\n') + "\n" + old[e..]
+            : report;
+        AtomicFile.WriteAllText(path, text);
+    }
 }

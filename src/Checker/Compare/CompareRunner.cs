@@ -87,9 +87,36 @@ internal static class CompareRunner
                         shortest[k] = (trace.Take(hit.Step + 1).ToList(), hit.What);
                 }
             }
+            for (var k = 0; k < shortest.Length; k++)
+                if (shortest[k].Steps is { } steps) shortest[k] = Shrink(baseline, config, (CostKind)k, steps);
             var cells = CostKinds.All.Select(k => new CostCell(k, counts[(int)k], shortest[(int)k].Steps, shortest[(int)k].What)).ToList();
             costs.Add(new StrategyCost(strategy, cells, compared, diverged));
         }
         return costs;
+    }
+
+    /// <summary>
+    /// The example of a change, made 1-minimal: steps are dropped, last first, while the trace stays valid under the baseline
+    /// and still shows the change (at its last step: a longer prefix is never kept). Deterministic, and never loses the
+    /// change, since a candidate replaces the example only when it shows it.
+    /// </summary>
+    public static (IReadOnlyList<Model.Action> Steps, string? What) Shrink(Configuration baseline, Configuration strategy, CostKind kind,
+        IReadOnlyList<Model.Action> steps)
+    {
+        var best = steps.ToList();
+        var what = CostProbe.Compare(baseline, strategy, best).Hits.First(h => h.Kind == kind).What;
+        for (var progress = true; progress;)
+        {
+            progress = false;
+            for (var i = best.Count - 1; i >= 0 && !progress; i--)
+            {
+                var candidate = best.Where((_, k) => k != i).ToList();
+                if (!CostProbe.ValidOn(baseline, candidate)) continue;
+                var hit = CostProbe.Compare(baseline, strategy, candidate).Hits.FirstOrDefault(h => h.Kind == kind);
+                if (hit is null) continue;
+                (best, what, progress) = (candidate.Take(hit.Step + 1).ToList(), hit.What, true);
+            }
+        }
+        return (best, what);
     }
 }

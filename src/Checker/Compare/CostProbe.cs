@@ -49,6 +49,18 @@ public static class CostProbe
         return new([.. hits.Values.OrderBy(h => h.Kind)], false);
     }
 
+    /// <summary>Whether every step of <paramref name="steps"/> is enabled in turn under <paramref name="config"/> (a process that ended takes no step).</summary>
+    public static bool ValidOn(Configuration config, IReadOnlyList<Model.Action> steps)
+    {
+        var s = config.Initial();
+        foreach (var a in steps)
+        {
+            if (config.Semantics.WhyDisabled(s, a, config.Catalogue) is not null) return false;
+            s = config.Semantics.Apply(s, a, config.Catalogue).State;
+        }
+        return true;
+    }
+
     /// <summary>
     /// Single-phase inits (a first init or <c>m_init</c>) of a step that find their C globals already initialised (init #2
     /// or later); multi-phase execs are no strategy's business.

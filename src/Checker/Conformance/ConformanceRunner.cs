@@ -11,8 +11,9 @@ namespace Verify.Checker.Conformance;
 /// <summary>
 /// The verdict on one trace: the model and CPython agree on every step and the exit, or not; or they differ only by a
 /// known crash of CPython's own test module (<see cref="ConformanceRunner.StdlibStateCrash"/>), which is outside the model.
+/// Interrupted: Ctrl-C or SIGTERM came while CPython ran the trace, so there is no verdict on it.
 /// </summary>
-internal enum TraceStatus { Agree, Disagree, Skipped, Error, TestModuleCrash }
+internal enum TraceStatus { Agree, Disagree, Skipped, Error, TestModuleCrash, Interrupted }
 
 /// <summary>One trace compared: its verdict, the first divergence if any, the fields skipped and why.</summary>
 internal sealed record TraceComparison(
@@ -54,7 +55,12 @@ internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics
         }
     }
 
-    public TraceComparison Run(Trace trace, int runs, string? recordTo)
+    /// <summary>
+    /// Compares <paramref name="trace"/> over <paramref name="runs"/> CPython runs. When <paramref name="cancel"/> comes
+    /// before every run has ended, the running CPython is killed and the trace is <see cref="TraceStatus.Interrupted"/>,
+    /// whatever the runs before showed; nothing is recorded then unless the first run had already ended.
+    /// </summary>
+    public TraceComparison Run(Trace trace, int runs, string? recordTo, CancellationToken cancel = default)
     {
         var (model, notApplicable) = Model(trace, Semantics);
         if (model is null) return Skip(trace, $"not applicable to {Semantics.Name}: {notApplicable}");
@@ -70,7 +76,12 @@ internal sealed class ConformanceRunner(PythonTarget python, Semantics semantics
             CpythonRun real;
             try
             {
-                real = CpythonRun.Execute(Python, Backend, probe, trace, limit, embed);
+                real = CpythonRun.Execute(Python, Backend, probe, trace, limit, embed, cancel);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                return new TraceComparison(trace.Source, TraceStatus.Interrupted, $"interrupted while CPython ran it (run {r + 1} of {runs})",
+                    trace.Steps.Count, r + 1, agreeing, null, new Dictionary<string, string>(), null, null);
             }
             catch (ConformanceException e)
             {

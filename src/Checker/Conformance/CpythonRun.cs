@@ -19,20 +19,31 @@ internal sealed record CpythonRun(string? Skipped, IReadOnlyList<CpythonStep> St
     /// Runs <c>driver.py run</c> with <paramref name="python"/> on <paramref name="trace"/>. The driver runs the
     /// trace in a child process and streams one record per step, so a crash leaves every step before it.
     /// </summary>
-    public static CpythonRun Execute(PythonTarget python, string backend, string? probe, Trace trace, TimeSpan limit, string? embed = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> came while CPython ran the trace: the driver
+    /// and its child were killed, and the run says nothing about CPython.</exception>
+    public static CpythonRun Execute(PythonTarget python, string backend, string? probe, Trace trace, TimeSpan limit, string? embed = null,
+        CancellationToken cancel = default)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"verify-conform-{Environment.ProcessId}-{Guid.NewGuid():N}.json");
-        File.WriteAllText(file, TraceWriter.ToJson(trace with { Metadata = [] }));
+        // One folder per run holds the trace and the driver's scratch files; it goes when the run ends, however it ends
+        // (the driver's own clean-up would not run when it is killed). The trace's name in the folder's makes `ps` say
+        // which trace a python process runs.
+        var work = Path.Combine(Path.GetTempPath(), $"verify-conform-{NamePart(trace.Source)}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(work);
         try
         {
-            List<string> args = [ConformanceFiles.Driver, "run", file];
+            var file = Path.Combine(work, "trace.json");
+            File.WriteAllText(file, TraceWriter.ToJson(trace with { Metadata = [] }));
+            List<string> args = [ConformanceFiles.Driver, "run", file, "--workdir", work];
             if (backend == "stdlib") args.Add("--stdlib");
             else args.AddRange(["--probe", probe!]);
             if (embed is not null) args.AddRange(["--embed", embed]);
+            // Verify stops the driver itself (it kills the process tree): a terminal's Ctrl-C, which reaches the whole
+            // process group, must not end the trace first and pass for CPython's behaviour.
+            args.Add("--ignore-sigint");
             ProcessRunner.Result r;
             try
             {
-                r = ProcessRunner.Run(python.Executable, args, limit);
+                r = ProcessRunner.Run(python.Executable, args, limit, cancel);
             }
             catch (ProcessRunner.Failure e)
             {
@@ -43,7 +54,14 @@ internal sealed record CpythonRun(string? Skipped, IReadOnlyList<CpythonStep> St
         }
         finally
         {
-            File.Delete(file);
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A scratch folder that cannot be removed is not worth failing the comparison for.
+            }
         }
     }
 
@@ -109,6 +127,14 @@ internal sealed record CpythonRun(string? Skipped, IReadOnlyList<CpythonStep> St
         var exitCode = signal switch { "SIGABRT" => 134, "SIGSEGV" => 139, null => 0, _ => 128 + Math.Abs(rc) };
         var outcome = crashed ? "not_run" : finalizes ? "ok" : signal is null ? "ok" : "crash";
         return new CpythonRun(null, steps, new CpythonExit(outcome, signal, exitCode, signal is null ? null : during, tail));
+    }
+
+    /// <summary>The trace file's name without its extension, in letters, digits, '-' and '_', at most 40 of them.</summary>
+    private static string NamePart(string source)
+    {
+        var stem = Path.GetFileNameWithoutExtension(source);
+        var safe = new string(stem.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').Take(40).ToArray());
+        return safe.Length > 0 ? safe : "trace";
     }
 
     private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();

@@ -191,7 +191,11 @@ internal static class ConformanceFiles
     public static string Driver => Path.Combine(Folder, "driver.py");
 }
 
-/// <summary>Runs a program to completion with a time limit and captures its output.</summary>
+/// <summary>
+/// Runs a program to completion with a time limit and captures its output. The limit and the cancellation token both
+/// end the run by killing the program's whole process tree (the conformance driver runs each trace in a child of its
+/// own), so nothing it started is left running.
+/// </summary>
 internal static class ProcessRunner
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
@@ -202,8 +206,11 @@ internal static class ProcessRunner
 
     public sealed class Failure(string message) : Exception(message);
 
-    public static Result Run(string exe, IEnumerable<string> args, TimeSpan limit)
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled while the program ran: it
+    /// was killed, with everything it started, and its output is thrown away.</exception>
+    public static Result Run(string exe, IEnumerable<string> args, TimeSpan limit, CancellationToken cancel = default)
     {
+        cancel.ThrowIfCancellationRequested();
         var psi = new ProcessStartInfo(exe)
         {
             RedirectStandardOutput = true,
@@ -223,16 +230,33 @@ internal static class ProcessRunner
         }
         using (p)
         {
+            // Killed from the cancelling thread (a signal handler's), at once: the wait below then returns.
+            using var onCancel = cancel.Register(() => KillTree(p));
             p.StandardInput.Close();
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
+            var stdout = p.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            var stderr = p.StandardError.ReadToEndAsync(CancellationToken.None);
             if (!p.WaitForExit(limit))
             {
-                p.Kill(entireProcessTree: true);
+                KillTree(p);
+                cancel.ThrowIfCancellationRequested();
                 throw new Failure($"{Path.GetFileName(exe)} did not finish within {limit.TotalSeconds:0} s");
             }
             p.WaitForExit();
+            // Whatever the program printed after the cancellation (or because of it) is not its behaviour.
+            cancel.ThrowIfCancellationRequested();
             return new Result(p.ExitCode, stdout.Result, stderr.Result);
+        }
+    }
+
+    private static void KillTree(Process p)
+    {
+        try
+        {
+            p.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            // Already exited (and reaped), or gone between the look-up of its children and the kill: nothing left to stop.
         }
     }
 }

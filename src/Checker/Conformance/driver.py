@@ -5,6 +5,7 @@ Usage (standard library only; run it with the CPython under test):
     python driver.py run TRACE.json --probe PATH/_testsinglephase.so
     python driver.py run TRACE.json --stdlib          # CPython's own _testsinglephase (3.12+)
     python driver.py run TRACE.json --probe P.so --embed verify_embed   # also the builtin _testbuiltin (T8)
+    python driver.py run ... --ignore-sigint    # what verify passes: Ctrl-C is verify's to handle (see run())
 
 TRACE.json is Verify's trace format in JSON (a list of steps, or an object with "steps"); "-" reads stdin.
 
@@ -31,6 +32,7 @@ skips it. Interpreter numbers are the trace's slots (0 is main), never CPython's
 import ast
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -476,11 +478,12 @@ class Child:
 
 
 def child(argv):
+    # child TRACE probe|stdlib PROBE|- WORKDIR [embed]: the parent (run) owns WORKDIR and removes it.
     trace, backend = argv[0], argv[1]
-    probe = argv[2] if len(argv) > 2 and argv[2] != "-" else None
-    embed = len(argv) > 3 and argv[3] == "embed"
+    probe = argv[2] if argv[2] != "-" else None
+    workdir = argv[3]
+    embed = len(argv) > 4 and argv[4] == "embed"
     steps = load_trace(trace)
-    workdir = tempfile.mkdtemp(prefix="verify-conform-")
     try:
         Child(steps, backend, probe, workdir, embed).main()
     except Unsupported as e:
@@ -504,11 +507,30 @@ def run(argv):
     g.add_argument("--probe", help="the probe shared object built for this Python")
     g.add_argument("--stdlib", action="store_true", help="CPython's own _testsinglephase (3.12+)")
     p.add_argument("--embed", help="the embedding program built for this Python (adds the builtin _testbuiltin)")
+    p.add_argument("--ignore-sigint", action="store_true",
+                   help="ignore SIGINT here and in the child (verify stops a run by killing both)")
+    p.add_argument("--workdir", help="an existing folder for the child's scratch files, left in place "
+                                     "(default: a new temporary folder, removed when the child has ended)")
     a = p.parse_args(argv)
+    if a.ignore_sigint:
+        # A Ctrl-C on a terminal reaches every process of the foreground group. Verify answers it by killing this
+        # process and its child and reporting the trace as interrupted; were the child to die of the SIGINT first, its
+        # end could be read as CPython's behaviour. The child inherits the ignored disposition across exec, and
+        # CPython installs its KeyboardInterrupt handler only where SIGINT is not ignored.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    workdir = a.workdir or tempfile.mkdtemp(prefix="verify-conform-")
+    try:
+        return run_in(a, workdir)
+    finally:
+        if not a.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_in(a, workdir):
     trace = a.trace
     if trace == "-":
-        fd, trace = tempfile.mkstemp(suffix=".json")
-        with os.fdopen(fd, "w") as f:
+        trace = os.path.join(workdir, "trace.json")
+        with open(trace, "w") as f:
             f.write(sys.stdin.read())
     try:
         load_trace(trace)
@@ -523,7 +545,8 @@ def run(argv):
         exe = os.path.abspath(a.embed)
         env = dict(os.environ, PYTHONHOME=sys.prefix)
     args = [exe, "-X", "faulthandler", os.path.abspath(__file__), "child", trace,
-            "probe" if a.probe else "stdlib", os.path.abspath(a.probe) if a.probe else "-"] + (["embed"] if a.embed else [])
+            "probe" if a.probe else "stdlib", os.path.abspath(a.probe) if a.probe else "-",
+            os.path.abspath(workdir)] + (["embed"] if a.embed else [])
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     last_step, where = None, None
     unsupported = False

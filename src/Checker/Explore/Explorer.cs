@@ -36,6 +36,8 @@ internal sealed class Search(Configuration config, ExploreOptions options)
     private long unreduced;
     private int depth;
     private volatile int stopReason = -1;
+    private long residentSet;
+    private long nextResidentSample; // clock milliseconds
 
     /// <summary>One successor not seen before the level began: where it came from and its encoding in the chunk's arena.</summary>
     private readonly record struct Candidate(ulong Fp, int ParentPos, int Action, int Offset, int Length, long Orbit);
@@ -167,7 +169,21 @@ internal sealed class Search(Configuration config, ExploreOptions options)
         if (options.Cancel.IsCancellationRequested) stopReason = (int)StopReason.Cancelled;
         else if (options.MaxStates is { } n && visited.Count >= n) stopReason = (int)StopReason.MaxStates;
         else if (options.MaxSeconds is { } sec && clock.Elapsed.TotalSeconds >= sec) stopReason = (int)StopReason.MaxSeconds;
-        else if (options.MaxMemoryBytes is { } mem && GC.GetTotalMemory(false) >= mem) stopReason = (int)StopReason.MaxMemory;
+        else if (options.MaxMemoryBytes is { } mem && MemoryInUse() >= mem) stopReason = (int)StopReason.MaxMemory;
+    }
+
+    /// <summary>
+    /// What --max-memory is compared with: the larger of the managed heap, read at every check (exact and cheap), and the
+    /// process's resident set, read at most every 250 ms (it also counts the runtime, native memory and pages the GC holds
+    /// but has not handed back, which is what the operating system weighs when it runs out).
+    /// </summary>
+    private long MemoryInUse()
+    {
+        var now = clock.ElapsedMilliseconds;
+        var due = Interlocked.Read(ref nextResidentSample);
+        if (now >= due && Interlocked.CompareExchange(ref nextResidentSample, now + 250, due) == due)
+            Interlocked.Exchange(ref residentSet, Environment.WorkingSet);
+        return Math.Max(GC.GetTotalMemory(false), Interlocked.Read(ref residentSet));
     }
 
     // ---- phase 1: expansion --------------------------------------------------------------------------

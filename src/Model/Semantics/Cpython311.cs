@@ -99,7 +99,6 @@ public class Cpython311 : Semantics
     /// <summary>T12: <c>_PyImport_Fini</c> drops the <c>extensions</c> dict; its values are the static defs, not heap objects.</summary>
     protected override void FinalizeRuntime(Machine m)
     {
-        for (var k = 0; k < m.Catalogue.Modules.Count; k++)
-            if (m.Cache(k).Present) m.SetCache(k, CacheEntry.Absent);
+        DropCacheKeys(m);
     }
 }

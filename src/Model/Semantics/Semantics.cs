@@ -564,6 +564,13 @@ public abstract class Semantics
         return mod;
     }
 
+    /// <summary><c>_PyImport_Fini</c> where the cache's values hold no object: every key goes.</summary>
+    protected static void DropCacheKeys(Machine m)
+    {
+        for (var k = 0; k < m.Catalogue.Modules.Count; k++)
+            if (m.Cache(k).Present) m.SetCache(k, CacheEntry.Absent);
+    }
+
     /// <summary>An interpreter's own <c>sys</c>/<c>builtins</c> module, made by the interpreter itself (new reference).</summary>
     protected static ObjId BuildCoreModule(Machine m, int module) => m.RunInit(module, InitKind.CoreCreate);
 

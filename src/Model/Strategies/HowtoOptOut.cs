@@ -31,7 +31,6 @@ public sealed class HowtoOptOut : FixStrategy
 
     protected override void FinalizeRuntime(Machine m)
     {
-        for (var k = 0; k < m.Catalogue.Modules.Count; k++)
-            if (m.Cache(k).Present) m.SetCache(k, CacheEntry.Absent);
+        DropCacheKeys(m);
     }
 }

@@ -86,8 +86,7 @@ public sealed class ImmortalMCopy : FixStrategy
     /// <summary>T12: under main, the keys and every <c>m_copy</c> go, then the runtime releases its immortal objects.</summary>
     protected override void FinalizeRuntime(Machine m)
     {
-        for (var k = 0; k < m.Catalogue.Modules.Count; k++)
-            if (m.Cache(k).Present) m.SetCache(k, CacheEntry.Absent);
+        DropCacheKeys(m);
         for (var d = 0; d < m.Catalogue.Defs.Count; d++) m.ClearMCopy(d);
         m.ReleaseImmortals();
     }

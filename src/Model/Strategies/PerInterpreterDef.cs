@@ -48,7 +48,6 @@ public sealed class PerInterpreterDef : FixStrategy
     /// <summary>Nothing is process-wide any more but the CORE records, which hold no object.</summary>
     protected override void FinalizeRuntime(Machine m)
     {
-        for (var k = 0; k < m.Catalogue.Modules.Count; k++)
-            if (m.Cache(k).Present) m.SetCache(k, CacheEntry.Absent);
+        DropCacheKeys(m);
     }
 }

@@ -59,7 +59,6 @@ public sealed class PerInterpreterMCopy : FixStrategy
 
     protected override void FinalizeRuntime(Machine m)
     {
-        for (var k = 0; k < m.Catalogue.Modules.Count; k++)
-            if (m.Cache(k).Present) m.SetCache(k, CacheEntry.Absent);
+        DropCacheKeys(m);
     }
 }
