@@ -121,7 +121,7 @@ internal static class CompareHtml
         var s = c.Settings;
         h.Append($"<section id=\"costs\"><h2>Cost against {E(s.Baseline.Name)}</h2>\n");
         h.Append($"<p>{c.Costs[0].Compared} traces of {s.Length} steps (seed {s.Seed}), drawn on <code>{E(s.Baseline.Name)}</code> and replayed under each strategy. " +
-                 "A cell counts the traces on which the change happens at some step, and gives the shortest prefix that shows it.</p>\n");
+                 "A cell counts the traces on which the change happens at some step, and gives the length of the shortest example (the shortest prefix that shows it, made 1-minimal).</p>\n");
         var rows = CompareTables.Costs(c);
         h.Append("<table class=\"costs\">\n<thead><tr>");
         foreach (var head in rows[0]) h.Append($"<th>{E(head)}</th>");
