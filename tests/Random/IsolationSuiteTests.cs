@@ -74,7 +74,20 @@ public sealed class IsolationSuiteTests
 
     private const int Length = 40;
 
-    [Theory, MemberData(nameof(Cells))]
+    /// <summary>
+    /// The fix strategies' cells, from specs/expectations.yaml (each with its reason): random runs of 40 steps go far past
+    /// compare's depth bound of 7, so a strategy that holds only near the initial state fails here.
+    /// </summary>
+    public static TheoryData<string, string, Expect, string> StrategyCells()
+    {
+        var data = new TheoryData<string, string, Expect, string>();
+        var expectations = Verify.Checker.Compare.Expectations.Load(Verify.Tests.Checker.CliRunner.Spec("expectations.yaml"));
+        foreach (var c in expectations.Cells.Where(c => SemanticsRegistry.Find(c.Semantics)!.IsFixStrategy))
+            data.Add(c.Semantics, c.Property, c.Verdict switch { "holds" => Expect.Holds, "violated" => Expect.Violated, _ => Expect.Witnessed }, c.Reason);
+        return data;
+    }
+
+    [Theory, MemberData(nameof(Cells)), MemberData(nameof(StrategyCells))]
     public void Random_runs_give_the_documented_verdict(string semantics, string property, Expect expect, string reason)
     {
         var spec = SpecFile.BuiltInCheckDefault();
