@@ -3,10 +3,17 @@ using Action = Verify.Model.Action;
 
 namespace Verify.Checker.Symbolic;
 
+/// <summary>
+/// What a new object is for. An init makes a block (its module's dict, the module, the values); a cache hit makes a copy
+/// block (dict, copy module); <c>PyDict_Copy</c> makes a loose dict. The symbolic engine places each role in its own
+/// slots, so that a module's dict, a function's <c>__self__</c> and an init dict's values are one known slot each.
+/// </summary>
+public enum SlotRole { InitDict, InitModule, InitList, InitType, InitFunc, CopyDict, CopyModule, LooseDict }
+
 /// <summary>Where the machine puts a new object: a slot number decided when the code runs (never by the solver).</summary>
 public interface ISlotAllocator
 {
-    int Next(ObjKind kind);
+    int Next(SlotRole role);
 }
 
 /// <summary>The concrete instance's allocator: the next free slot, in allocation order (as the explicit heap grows).</summary>
@@ -14,7 +21,7 @@ public sealed class SequentialSlots(int first, int capacity) : ISlotAllocator
 {
     private int next = first;
 
-    public int Next(ObjKind kind) => next < capacity
+    public int Next(SlotRole role) => next < capacity
         ? next++
         : throw new SymbolicCapacityException($"the step allocates more objects than the encoding's {capacity} slots");
 }
@@ -207,9 +214,9 @@ public sealed class SymMachine<T>
 
     // ---- allocation ---------------------------------------------------------------------------------
 
-    private int Alloc(ObjKind kind, T def, T module, T serial)
+    private int Alloc(ObjKind kind, SlotRole role, T def, T module, T serial)
     {
-        var k = slots.Next(kind);
+        var k = slots.Next(role);
         Set(S.OAlive, k, A.True);
         Set(S.OKind, k, A.Int((int)kind));
         Set(S.OOwner, k, A.Int(Current));
@@ -225,13 +232,14 @@ public sealed class SymMachine<T>
 
     private T Small(int v) => A.Int(v < 0 ? None : v);
 
-    public T NewDict(T def, T module) => A.Int(Alloc(ObjKind.Dict, def, module, A.Int(0)));
+    public T NewDict(T def, T module) => A.Int(Alloc(ObjKind.Dict, SlotRole.LooseDict, def, module, A.Int(0)));
 
     /// <summary>A module with an empty dict (the dict is allocated first, as in the explicit machine); <paramref name="mdDef"/> -1: a copy module.</summary>
     public (int Module, int Dict) NewModule(int mdDef, int module)
     {
-        var dict = Alloc(ObjKind.Dict, Small(mdDef), Small(module), A.Int(0));
-        var mod = Alloc(ObjKind.Module, Small(mdDef), Small(module), A.Int(0));
+        var init = mdDef >= 0;
+        var dict = Alloc(ObjKind.Dict, init ? SlotRole.InitDict : SlotRole.CopyDict, Small(mdDef), Small(module), A.Int(0));
+        var mod = Alloc(ObjKind.Module, init ? SlotRole.InitModule : SlotRole.CopyModule, Small(mdDef), Small(module), A.Int(0));
         Set(S.ODict, mod, A.Int(dict));
         return (mod, dict);
     }
@@ -246,11 +254,11 @@ public sealed class SymMachine<T>
         if (kind is InitKind.Init or InitKind.Reinit && spec is { Style: InitStyle.SinglePhase, MSize: -1 })
             Flag(ref InitAgain, A.Lt(A.Int(1), serial));
         var (d, m) = (A.Int(def), A.Int(module));
-        if (spec.Values.HasFlag(ValueSet.List)) StealAttr(A.Int(dict), S.OObj, A.Int(Alloc(ObjKind.List, d, m, serial)));
-        if (spec.Values.HasFlag(ValueSet.Type)) StealAttr(A.Int(dict), S.OError, A.Int(Alloc(ObjKind.Type, d, m, serial)));
+        if (spec.Values.HasFlag(ValueSet.List)) StealAttr(A.Int(dict), S.OObj, A.Int(Alloc(ObjKind.List, SlotRole.InitList, d, m, serial)));
+        if (spec.Values.HasFlag(ValueSet.Type)) StealAttr(A.Int(dict), S.OError, A.Int(Alloc(ObjKind.Type, SlotRole.InitType, d, m, serial)));
         if (spec.Values.HasFlag(ValueSet.Func))
         {
-            var fn = Alloc(ObjKind.Func, d, m, serial);
+            var fn = Alloc(ObjKind.Func, SlotRole.InitFunc, d, m, serial);
             Incref(A.Int(mod));
             Set(S.OSelf, fn, A.Int(mod));
             StealAttr(A.Int(dict), S.OFn, A.Int(fn));
