@@ -129,7 +129,7 @@ public sealed class SymMachine<T>
     public T Get(T[] field, T r, T otherwise)
     {
         var values = A.Values(r);
-        var candidates = values.Where(c => c < S.Capacity).ToList();
+        var candidates = values.Where(c => c < field.Length).ToList();
         if (candidates.Count == 1 && values.Count == 1) return field[candidates[0]];
         var acc = otherwise;
         foreach (var c in candidates) acc = A.Ite(A.Eq(r, A.Int(c)), field[c], acc);
@@ -142,7 +142,7 @@ public sealed class SymMachine<T>
     public void SetVia(T[] field, T r, T v)
     {
         foreach (var c in A.Values(r))
-            if (c < S.Capacity) When(A.Eq(r, A.Int(c)), () => Set(field, c, v));
+            if (c < field.Length) When(A.Eq(r, A.Int(c)), () => Set(field, c, v));
     }
 
     public T StatusOf(T interp) => Get(S.Status, interp, A.Int((int)InterpStatus.NotCreated));
@@ -346,8 +346,10 @@ public sealed class SymMachine<T>
             {
                 if (x >= S.Indices)
                 {
-                    if (A.KnownBool(G) == false) return;
-                    throw new SymbolicCapacityException($"m_index {x} is past the encoding's {S.Indices} modules-by-index entries");
+                    // Concretely a real overflow; symbolically a value the over-approximated set allows but no run takes
+                    // (the BMC engine sizes the table for one new index per step).
+                    if (A.KnownBool(G) == true) throw new SymbolicCapacityException($"m_index {x} is past the encoding's {S.Indices} modules-by-index entries");
+                    return;
                 }
                 Incref(value);
                 var old = S.Mbi[interp][x];
