@@ -42,10 +42,12 @@ internal static partial class CheckCommand
         var first = new Option<bool>("--first") { Description = "stop after the level of the first violation" };
         var outDir = new Option<string>("--out", "-o") { HelpName = "DIR", Description = "where result.json, traces and reports go", DefaultValueFactory = _ => DefaultOut };
         var json = new Option<bool>("--json") { Description = "print result.json to stdout instead of the summary" };
+        var engine = new Option<string>("--engine") { HelpName = "ENGINE", Description = "explicit (default: every reachable state) or bmc (Z3 bounded model checking to --depth; docs/symbolic.md)", DefaultValueFactory = _ => "explicit" };
+        var smt2 = new Option<string?>("--emit-smt2") { HelpName = "FILE", Description = "with --engine bmc: write the query as SMT-LIB 2 to FILE (one semantics)" };
 
         var command = new Command("check", "Search every reachable state of the spec's configurations and judge the properties")
         {
-            spec, semantics, property, maxStates, maxSeconds, maxMemory, depth, exact, noSymmetry, workers, first, outDir, json,
+            spec, semantics, property, maxStates, maxSeconds, maxMemory, depth, exact, noSymmetry, workers, first, outDir, json, engine, smt2,
         };
         command.SetAction(parse => cli.Guard(parse, () =>
         {
@@ -68,7 +70,7 @@ internal static partial class CheckCommand
             {
                 MemoryDefault = parse.GetValue(maxMemory) is null,
             };
-            return Run(cli, settings, search, parse.GetValue(json));
+            return Run(cli, settings, ChooseEngine(parse.GetValue(engine)!, parse.GetValue(smt2), settings, search), parse.GetValue(json));
         }));
         return command;
     }
@@ -134,6 +136,25 @@ internal static partial class CheckCommand
     /// <summary>The output folder, with what an earlier check left for these semantics removed.</summary>
     private static void PrepareOut(CheckSettings settings) => OutputFolder.Prepare(settings.OutDir, settings.Semantics, settings.OutDir);
 
+
+    /// <summary>The search of <c>--engine</c>: the caller's (explicit) or BMC, which needs a depth bound.</summary>
+    private static Search ChooseEngine(string engine, string? smt2, CheckSettings settings, Search explicitSearch)
+    {
+        switch (engine)
+        {
+            case "explicit":
+                if (smt2 is not null) throw new InputException("--emit-smt2 needs --engine bmc: only the symbolic engine builds a query");
+                return explicitSearch;
+            case "bmc":
+                if (settings.Options.MaxDepth is null)
+                    throw new InputException("--engine bmc needs a depth bound: give --depth K (or 'depth' in the spec)");
+                if (smt2 is not null && settings.Semantics.Count != 1)
+                    throw new InputException($"--emit-smt2 writes one query: choose one semantics with --semantics (this run has {settings.Semantics.Count})");
+                return (config, options) => Symbolic.Bmc.Run(config, options, smt2);
+            default:
+                throw new InputException($"--engine must be explicit or bmc, not '{engine}'");
+        }
+    }
 
     public static IReadOnlyList<Semantics> ResolveSemantics(IEnumerable<string> names)
     {

@@ -138,6 +138,19 @@ public sealed class Z3Context : IDisposable
         return new Z3Solver(this, s);
     }
 
+    /// <summary>
+    /// A solver specialised for one SMT-LIB logic, such as <c>QF_BV</c>: used without push/pop, Z3 runs that logic's
+    /// preprocessing (equation solving, bit-blasting) on each check, which the incremental solver skips.
+    /// </summary>
+    public Z3Solver Solver(string logic)
+    {
+        var s = Z3_mk_solver_for_logic(Handle, Z3_mk_string_symbol(Handle, logic));
+        Check($"a solver for {logic}");
+        Z3_solver_inc_ref(ctx, s);
+        solvers.Add(s);
+        return new Z3Solver(this, s);
+    }
+
     internal IntPtr OwnModel(IntPtr m)
     {
         Check("the model");

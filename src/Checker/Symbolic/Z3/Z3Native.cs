@@ -83,6 +83,7 @@ internal static partial class Z3Native
     [DllImport(Lib)] public static extern IntPtr Z3_mk_bvult(IntPtr ctx, IntPtr l, IntPtr r);
 
     [DllImport(Lib)] public static extern IntPtr Z3_mk_solver(IntPtr ctx);
+    [DllImport(Lib)] public static extern IntPtr Z3_mk_solver_for_logic(IntPtr ctx, IntPtr logic);
     [DllImport(Lib)] public static extern void Z3_solver_inc_ref(IntPtr ctx, IntPtr solver);
     [DllImport(Lib)] public static extern void Z3_solver_dec_ref(IntPtr ctx, IntPtr solver);
     [DllImport(Lib)] public static extern void Z3_solver_assert(IntPtr ctx, IntPtr solver, IntPtr a);

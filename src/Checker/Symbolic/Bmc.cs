@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using Verify.Checker.Explore;
+using Verify.Checker.Reports;
+using Verify.Checker.Symbolic.Z3;
+using Verify.Model;
+using Verify.Properties;
+using Action = Verify.Model.Action;
+
+namespace Verify.Checker.Symbolic;
+
+/// <summary>
+/// The symbolic engine's allocator. Each step has a region of slots: <see cref="InitBlocks"/> init blocks (dict, module,
+/// list, type, function at fixed offsets), <see cref="CopyBlocks"/> copy blocks (dict, module) and
+/// <see cref="LooseDicts"/> loose dicts. Every action starts again at the region's start (actions exclude each other, so
+/// they share it); within an action each role takes its next place, and an init's values go into the block of its dict.
+/// So a module's dict, a function's <c>__self__</c> and an init dict's values are one known slot each (or NULL).
+/// </summary>
+internal sealed class RegionSlots(int start) : ISlotAllocator
+{
+    /// <summary>The most inits one action runs (3.10/3.11 and 3.12's interpreter creation: sys and builtins).</summary>
+    public const int InitBlocks = 2;
+    /// <summary>The most copy modules one action's code can make (3.13's import: the hit branch and the miss branch each).</summary>
+    public const int CopyBlocks = 2;
+    /// <summary>The most <c>PyDict_Copy</c> calls of one action (two core dict copies or m_copies at creation).</summary>
+    public const int LooseDicts = 2;
+
+    public static int StepSize => InitBlocks * 5 + CopyBlocks * 2 + LooseDicts;
+
+    private int inits = -1, copies = -1, loose = -1;
+
+    public int Next(SlotRole role)
+    {
+        switch (role)
+        {
+            case SlotRole.InitDict:
+                if (++inits >= InitBlocks) throw new SymbolicCapacityException($"one action runs more than {InitBlocks} inits");
+                return start + inits * 5;
+            case SlotRole.InitModule: return start + inits * 5 + 1;
+            case SlotRole.InitList: return start + inits * 5 + 2;
+            case SlotRole.InitType: return start + inits * 5 + 3;
+            case SlotRole.InitFunc: return start + inits * 5 + 4;
+            case SlotRole.CopyDict:
+                if (++copies >= CopyBlocks) throw new SymbolicCapacityException($"one action makes more than {CopyBlocks} copy modules");
+                return start + InitBlocks * 5 + copies * 2;
+            case SlotRole.CopyModule: return start + InitBlocks * 5 + copies * 2 + 1;
+            default:
+                if (++loose >= LooseDicts) throw new SymbolicCapacityException($"one action copies more than {LooseDicts} dicts");
+                return start + InitBlocks * 5 + CopyBlocks * 2 + loose;
+        }
+    }
+}
+
+/// <summary>A counterexample of the BMC engine that the explicit model does not confirm: a bug in Verify, reported as such.</summary>
+public sealed class EngineDisagreementException(string message) : Exception(message);
+
+/// <summary>
+/// Bounded model checking (docs/symbolic.md): the transition function of <see cref="SymMachine{T}"/> unrolled K times
+/// in Z3, one fresh set of state variables per step and one action variable per step; for each property and each depth
+/// from 1 to K, "the property finds something at this step" is checked, so the first depth where Z3 answers sat is the
+/// shortest counterexample. Its actions are replayed on the explicit model, which must find the same thing at the same
+/// step and nothing earlier; otherwise <see cref="EngineDisagreementException"/>.
+/// </summary>
+public static class Bmc
+{
+    /// <summary>VERIFY_BMC_DIAGNOSTICS=1: each solver check's answer and time on stderr.</summary>
+    private static readonly bool Diagnostics = Environment.GetEnvironmentVariable("VERIFY_BMC_DIAGNOSTICS") == "1";
+
+    /// <summary>Runs BMC on <paramref name="config"/> to <see cref="ExploreOptions.MaxDepth"/>, as <c>verify check</c>'s search.</summary>
+    public static ExploreResult Run(Configuration config, ExploreOptions options) => Run(config, options, null);
+
+    public static ExploreResult Run(Configuration config, ExploreOptions options, string? smt2Path)
+    {
+        var depth = options.MaxDepth ?? throw new InputException("--engine bmc needs a depth bound: give --depth K (or 'depth' in the spec)");
+        if (SymSupport.Refusal(config, options.Properties) is { } refusal)
+            throw new InputException($"--engine bmc cannot check this configuration under {config.Semantics.Name}: {refusal}. The explicit engine (the default) covers it");
+        var version = SymVersion.For(config.Semantics)!;
+        var clock = Stopwatch.StartNew();
+        var cat = config.Catalogue;
+        var properties = options.Properties;
+        var found = new Dictionary<Property, Counterexample>();
+        var stop = StopReason.DepthBound;
+        var reached = 0;
+
+        using var z3 = new Z3Context();
+        using var cancel = options.Cancel.Register(z3.Interrupt);
+        using var timer = options.MaxSeconds is { } secs ? new Timer(_ => z3.Interrupt(), null, TimeSpan.FromSeconds(secs), Timeout.InfiniteTimeSpan) : null;
+        var alg = new Z3Algebra(z3);
+        var assertions = new List<Term>();
+
+        var initial = config.Initial();
+        var capacity = initial.Heap.Count + depth * RegionSlots.StepSize;
+        var indices = initial.IndexCounter + 2 + depth;
+        if (capacity >= SymState<Z>.None)
+            throw new InputException($"--depth {depth} is too deep for the BMC encoding's 8-bit object slots ({capacity} needed, at most {SymState<Z>.None - 1}): use a depth of at most {(SymState<Z>.None - 1 - initial.Heap.Count) / RegionSlots.StepSize}");
+        var state = SymState<Z>.Load(alg, initial, cat, capacity, indices);
+
+        // Depth 0: the initial state, judged as a step without action.
+        var m0 = new SymMachine<Z>(alg, cat, version, state, new RegionSlots(initial.Heap.Count));
+        foreach (var p in properties)
+            if (alg.KnownBool(SymProperties.Finding(p, m0, null, null)) == true)
+                found[p] = Confirm(config, p, []);
+
+        var actions = config.Alphabet;
+        var actVars = new List<Z>();
+        var allTerms = properties.ToDictionary(p => p, _ => new List<Z>());
+        for (var t = 1; t <= depth && found.Count < properties.Count; t++)
+        {
+            if (options.Cancel.IsCancellationRequested) { stop = StopReason.Cancelled; break; }
+            var act = alg.Variable($"act_{t}", false, [.. Enumerable.Range(0, actions.Count)]);
+            actVars.Add(act);
+            var region = initial.Heap.Count + (t - 1) * RegionSlots.StepSize;
+            var successors = new List<SymState<Z>>();
+            var enabled = alg.False;
+            var transitionFindings = properties.ToDictionary(p => p, _ => alg.False);
+            for (var k = 0; k < actions.Count; k++)
+            {
+                var a = actions[k];
+                var m = new SymMachine<Z>(alg, cat, version, state.Clone(), new RegionSlots(region));
+                var chosen = alg.Eq(act, alg.Int(k));
+                var on = m.Enabled(a);
+                enabled = alg.Or(enabled, alg.And(chosen, on));
+                // An action never enabled here (e.g. clear_extension on 3.11) is not run: the state stays as it was, never chosen.
+                if (alg.KnownBool(on) == false) { successors.Add(m.S); continue; }
+                var owned = z3.Owned;
+                m.Step(a);
+                if (Diagnostics) Console.Error.WriteLine($"bmc: depth {t} {ActionText.Describe(a, cat)}: {z3.Owned - owned} terms");
+                successors.Add(m.S);
+                foreach (var p in properties)
+                    if (p.Scope == PropertyScope.Transition)
+                        transitionFindings[p] = alg.Ite(chosen, SymProperties.Finding(p, m, state, a), transitionFindings[p]);
+            }
+            assertions.Add(alg.TermOf(enabled));
+            state = Merge(alg, assertions, act, successors, t);
+            var judge = new SymMachine<Z>(alg, cat, version, state, new RegionSlots(region));
+            reached = t;
+            var open = new Dictionary<Property, Z>();
+            foreach (var p in properties)
+            {
+                if (found.ContainsKey(p)) continue;
+                var finding = p.Scope == PropertyScope.Transition ? transitionFindings[p] : SymProperties.Finding(p, judge, null, null);
+                allTerms[p].Add(finding);
+                if (alg.KnownBool(finding) != false) open[p] = finding;
+            }
+            // One query per depth asks whether any open property finds something at this step; each model answers for
+            // every property true in it, and the query is asked again for the rest until it is unsat. A fresh QF_BV
+            // solver each time: without push/pop, Z3 preprocesses the whole query (solves the step equations away and
+            // bit-blasts), which is much faster here than the incremental solver.
+            while (open.Count > 0)
+            {
+                var query = z3.Solver("QF_BV");
+                foreach (var assertion in assertions) query.Assert(assertion);
+                query.Assert(alg.TermOf(open.Values.Aggregate(alg.False, alg.Or)));
+                var checkClock = Stopwatch.StartNew();
+                var answer = query.Check();
+                if (Diagnostics) Console.Error.WriteLine($"bmc: depth {t}, {open.Count} open: {answer} in {checkClock.Elapsed.TotalSeconds:F2} s (built at {clock.Elapsed.TotalSeconds:F1} s)");
+                if (answer == SolveResult.Unsat) break;
+                if (answer == SolveResult.Unknown)
+                {
+                    stop = options.Cancel.IsCancellationRequested ? StopReason.Cancelled : StopReason.MaxSeconds;
+                    break;
+                }
+                var model = query.Model();
+                var steps = actVars.Select(v => actions[(int)model.UInt(alg.TermOf(v))]).ToList();
+                foreach (var (p, finding) in open.ToList())
+                {
+                    if (!model.Bool(alg.TermOf(finding))) continue;
+                    found[p] = Confirm(config, p, steps);
+                    open.Remove(p);
+                }
+            }
+            if (stop != StopReason.DepthBound) { reached = t - 1; break; }
+            options.OnProgress?.Invoke(new ExploreProgress(t, 0, 0, 0, clock.Elapsed, GC.GetTotalMemory(false)));
+        }
+
+        if (smt2Path is not null) WriteSmt2(smt2Path, z3, alg, assertions, allTerms, depth);
+
+        var complete = stop == StopReason.DepthBound;
+        var verdicts = properties.Select(p => found.TryGetValue(p, out var cx)
+            ? new PropertyVerdict(p, p.Kind == PropertyKind.Always ? Verdict.Violated : Verdict.Witnessed, cx)
+            : new PropertyVerdict(p, !complete ? Verdict.Incomplete : p.Kind == PropertyKind.Always ? Verdict.HoldsWithinDepth : Verdict.NeverWitnessed, null))
+            .ToList();
+        var stats = new SearchStats(0, 0, null, reached, clock.Elapsed, Environment.WorkingSet, 0, null, options.Storage,
+            false, 1, stop, 0);
+        return new ExploreResult(config, stats, verdicts);
+    }
+
+    /// <summary>The state after a step: each term the chosen action's, as a fresh variable equal to it (so terms stay per step).</summary>
+    private static SymState<Z> Merge(Z3Algebra alg, List<Term> assertions, Z act, List<SymState<Z>> successors, int t)
+    {
+        var result = successors[0].Clone();
+        var arrays = successors.Select(s => s.Arrays().ToList()).ToList();
+        var target = result.Arrays().ToList();
+        for (var f = 0; f < target.Count; f++)
+        {
+            var (name, terms, isBool) = target[f];
+            for (var i = 0; i < terms.Length; i++)
+            {
+                var v = arrays[^1][f].Terms[i];
+                for (var k = successors.Count - 2; k >= 0; k--)
+                    v = alg.Ite(alg.Eq(act, alg.Int(k)), arrays[k][f].Terms[i], v);
+                if (alg.KnownInt(v) is not null) { terms[i] = v; continue; }
+                var fresh = alg.Variable($"{name}_{i}_{t}", isBool, v.Values);
+                assertions.Add(alg.TermOf(alg.Eq(fresh, v)));
+                terms[i] = fresh;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Replays <paramref name="steps"/> on the explicit model: every step must be enabled, <paramref name="p"/> must find
+    /// nothing before the last step and something on it.
+    /// </summary>
+    private static Counterexample Confirm(Configuration config, Property p, IReadOnlyList<Action> steps)
+    {
+        var cat = config.Catalogue;
+        var s = config.Initial();
+        var transitions = new List<Transition>();
+        Finding? finding = steps.Count == 0 ? p.Check(Step.Initial(s, cat)) : null;
+        for (var k = 0; k < steps.Count; k++)
+        {
+            if (config.WhyDisabled(s, steps[k]) is { } why)
+                throw Disagree(config, p, steps, $"step {k + 1} ({ActionText.Describe(steps[k], cat)}) is not enabled there: {why}");
+            var tr = config.Step(s, steps[k]);
+            transitions.Add(tr);
+            finding = p.Check(Step.Of(s, tr, cat));
+            if (finding is not null && k < steps.Count - 1)
+                throw Disagree(config, p, steps, $"the explicit model finds it already at step {k + 1}, which the encoding missed");
+            s = tr.State;
+        }
+        return finding is null
+            ? throw Disagree(config, p, steps, "the explicit model finds nothing on the last step")
+            : new Counterexample(steps, transitions, finding);
+    }
+
+    private static EngineDisagreementException Disagree(Configuration config, Property p, IReadOnlyList<Action> steps, string why) =>
+        new($"the BMC engine and the explicit model disagree (a bug in Verify's encoding): under {config.Semantics.Name}, BMC reports " +
+            $"{p.Name} at step {steps.Count} of [{string.Join("; ", steps.Select(a => ActionText.Describe(a, config.Catalogue)))}], but {why}");
+
+    private static void WriteSmt2(string path, Z3Context z3, Z3Algebra alg, List<Term> assertions, Dictionary<Property, List<Z>> findings, int depth)
+    {
+        using var w = new StringWriter();
+        w.WriteLine($"; Verify BMC query: the model unrolled {depth} step(s) (docs/symbolic.md). One check per property:");
+        w.WriteLine("; sat means the property finds something (a violation, or a witness of a sometimes-property) within the bound.");
+        var all = z3.Solver();
+        foreach (var a in assertions) all.Assert(a);
+        w.Write(all.ToSmt2());
+        foreach (var (p, terms) in findings)
+        {
+            w.WriteLine($"; {p.Name}: {p.Statement}");
+            w.WriteLine("(push 1)");
+            var any = terms.Aggregate(alg.False, alg.Or);
+            w.WriteLine($"(assert {z3.ToString(alg.TermOf(any))})");
+            w.WriteLine("(check-sat)");
+            w.WriteLine("(pop 1)");
+        }
+        AtomicFile.WriteAllText(path, w.ToString());
+    }
+}
