@@ -150,6 +150,11 @@ internal static partial class CheckCommand
                     throw new InputException("--engine bmc needs a depth bound: give --depth K (or 'depth' in the spec)");
                 if (smt2 is not null && settings.Semantics.Count != 1)
                     throw new InputException($"--emit-smt2 writes one query: choose one semantics with --semantics (this run has {settings.Semantics.Count})");
+                // Every semantics is checked before any search starts, so a refusal loses no work.
+                foreach (var s in settings.Semantics)
+                    if (Symbolic.SymSupport.Refusal(settings.Spec.ConfigurationFor(s), settings.Options.Properties) is { } refusal)
+                        throw new InputException($"--engine bmc cannot check {s.Name} on {settings.Spec.Source}: {refusal}. " +
+                                                 "Choose what it covers with --semantics (for example --semantics cpython-3.13), or use the explicit engine (the default)");
                 return (config, options) => Symbolic.Bmc.Run(config, options, smt2);
             default:
                 throw new InputException($"--engine must be explicit or bmc, not '{engine}'");
