@@ -21,7 +21,7 @@ internal static class CompareJson
         {
             ["spec"] = s.Spec.Source,
             ["interpreters"] = ReportJson.Interpreters(s.Spec.SlotKinds),
-            ["modules"] = new JsonArray(s.Spec.Catalogue.Modules.Where((_, k) => !s.Spec.Catalogue.IsCore(k)).Select(m => (JsonNode)m.Name).ToArray()),
+            ["modules"] = new JsonArray(s.Spec.Catalogue.Importable.Select(m => (JsonNode)m.Name).ToArray()),
             ["depth"] = s.Search.MaxDepth,
             ["baseline"] = s.Baseline.Name,
             ["cost_traces"] = new JsonObject { ["count"] = s.Traces, ["length"] = s.Length, ["seed"] = s.Seed },

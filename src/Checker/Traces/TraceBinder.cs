@@ -16,7 +16,7 @@ internal static class TraceBinder
         {
             var index = cat.ModuleIndex(step.Mod!);
             if (index >= 0) return index;
-            var names = Enumerable.Range(0, cat.Modules.Count).Where(m => !cat.IsCore(m)).Select(m => cat.Modules[m].Name).ToList();
+            var names = cat.Importable.Select(m => m.Name).ToList();
             throw new InputException($"{Where(step, number, source)}: unknown module '{step.Mod}'.{Suggestions.DidYouMean(step.Mod!, names)} " +
                 $"Modules of the catalogue: {Suggestions.List(names)}");
         }

@@ -70,6 +70,8 @@ public sealed class Catalogue
     public DefSpec DefOf(int module) => Defs[Modules[module].Def];
     public int DefIndexOf(int module) => Modules[module].Def;
     public bool IsCore(int module) => Modules[module].Origin == Origin.Core;
+    /// <summary>The modules a program imports (every one but the core <c>sys</c>/<c>builtins</c>), in catalogue order.</summary>
+    public IEnumerable<ModuleSpec> Importable => Modules.Where(m => m.Origin != Origin.Core);
 }
 
 public sealed class CatalogueException(string message) : Exception(message);
