@@ -76,7 +76,8 @@ public sealed class CostProbeTests
     public void A_cost_example_shrinks_to_the_three_steps_that_show_it()
     {
         Verify.Model.Action[] noisy = [New(2, InterpKind.IsolatedOverride), New(1), End(2), Imp(1, X), Del(1, X), Imp(0, X), End(1)];
-        var (steps, what) = CompareRunner.Shrink(Config(V313), Config("fix-per-interp-def"), CostKind.InitRunsAgain, noisy);
+        var (steps, what) = CompareRunner.Shrink(Config(V313), Config("fix-per-interp-def"), CostKind.InitRunsAgain, noisy,
+            CostProbe.Compare(Config(V313), Config("fix-per-interp-def"), noisy).Hits.Single(h => h.Kind == CostKind.InitRunsAgain).What);
         Assert.Equal([New(1), Imp(1, X), Imp(0, X)], steps);
         Assert.Contains("the init runs again", what);
     }

@@ -88,7 +88,7 @@ internal static class CompareRunner
                 }
             }
             for (var k = 0; k < shortest.Length; k++)
-                if (shortest[k].Steps is { } steps) shortest[k] = Shrink(baseline, config, (CostKind)k, steps);
+                if (shortest[k].Steps is { } steps) shortest[k] = Shrink(baseline, config, (CostKind)k, steps, shortest[k].What!);
             var cells = CostKinds.All.Select(k => new CostCell(k, counts[(int)k], shortest[(int)k].Steps, shortest[(int)k].What)).ToList();
             costs.Add(new StrategyCost(strategy, cells, compared, diverged));
         }
@@ -100,11 +100,11 @@ internal static class CompareRunner
     /// and still shows the change (at its last step: a longer prefix is never kept). Deterministic, and never loses the
     /// change, since a candidate replaces the example only when it shows it.
     /// </summary>
-    public static (IReadOnlyList<Model.Action> Steps, string? What) Shrink(Configuration baseline, Configuration strategy, CostKind kind,
-        IReadOnlyList<Model.Action> steps)
+    /// <param name="what">what the change was on <paramref name="steps"/> (its <see cref="CostHit.What"/>)</param>
+    public static (IReadOnlyList<Model.Action> Steps, string What) Shrink(Configuration baseline, Configuration strategy, CostKind kind,
+        IReadOnlyList<Model.Action> steps, string what)
     {
         var best = steps.ToList();
-        var what = CostProbe.Compare(baseline, strategy, best).Hits.First(h => h.Kind == kind).What;
         for (var progress = true; progress;)
         {
             progress = false;

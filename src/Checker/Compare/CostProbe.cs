@@ -24,7 +24,7 @@ public static class CostProbe
         {
             var a = steps[k];
             if (!b.IsRunning || !s.IsRunning) break;
-            if (strategy.Semantics.WhyDisabled(s, a, cat) is not null) return new([.. hits.Values.OrderBy(h => h.Kind)], true);
+            if (!strategy.Semantics.IsEnabled(s, a, cat)) return new([.. hits.Values.OrderBy(h => h.Kind)], true);
             var tb = baseline.Semantics.Apply(b, a, cat);
             var ts = strategy.Semantics.Apply(s, a, cat);
             void Hit(CostKind kind, string what) => hits.TryAdd(kind, new CostHit(kind, k, what));
@@ -55,7 +55,7 @@ public static class CostProbe
         var s = config.Initial();
         foreach (var a in steps)
         {
-            if (config.Semantics.WhyDisabled(s, a, config.Catalogue) is not null) return false;
+            if (!config.Semantics.IsEnabled(s, a, config.Catalogue)) return false;
             s = config.Semantics.Apply(s, a, config.Catalogue).State;
         }
         return true;

@@ -33,6 +33,7 @@ internal sealed class Expectations
         var cellsNode = top.Required("cells") as DocMap
             ?? throw new InputException($"{SourceLocation.At(file, top.Required("cells"))}: 'cells' must map each semantics name to its properties");
         var cells = new List<ExpectedCell>();
+        var names = IsolationProperties.All.Select(p => p.Name).ToList();
         foreach (var (semKey, props) in cellsNode.Entries)
         {
             if (SemanticsRegistry.Find(semKey.Text) is null)
@@ -41,7 +42,6 @@ internal sealed class Expectations
                 ?? throw new InputException($"{SourceLocation.At(file, props)}: '{semKey.Text}' must map property names to expected cells, not {props.Describe()}");
             foreach (var (propKey, cell) in propMap.Entries)
             {
-                var names = IsolationProperties.All.Select(p => p.Name).ToList();
                 if (IsolationProperties.Find(propKey.Text) is null)
                     throw new InputException($"{SourceLocation.At(file, propKey)}: unknown property '{propKey.Text}'.{Suggestions.DidYouMean(propKey.Text, names)} Properties: {Suggestions.List(names)}");
                 var what = $"the expectation of {semKey.Text} / {propKey.Text}";
