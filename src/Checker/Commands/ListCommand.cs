@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Verify.Checker.Reports;
 using Verify.Model;
 using Verify.Properties;
 
@@ -44,12 +45,9 @@ internal static class ListCommand
         var rows = cat.Modules.Select(m =>
         {
             var d = cat.Defs[m.Def];
-            return new[] { m.Name, d.Name, Style(d.Style), d.MSize.ToString(System.Globalization.CultureInfo.InvariantCulture), Origin(m.Origin), m.Key };
-        }).ToList();
-        var widths = Enumerable.Range(0, header.Length).Select(c => rows.Select(r => r[c].Length).Append(header[c].Length).Max()).ToArray();
-        string Line(string[] cells) => "  " + string.Join("  ", cells.Select((c, k) => c.PadRight(widths[k]))).TrimEnd();
-        w.WriteLine(Line(header));
-        foreach (var r in rows) w.WriteLine(Line(r));
+            return (IReadOnlyList<string>)[m.Name, d.Name, Style(d.Style), d.MSize.ToString(System.Globalization.CultureInfo.InvariantCulture), Origin(m.Origin), m.Key];
+        });
+        TextTable.Write([header, .. rows], w, indent: "  ");
     }
 
     /// <summary>The spec-file spelling of a style (docs/specs.md).</summary>

@@ -11,7 +11,7 @@ internal static class CompareText
         w.WriteLine($"compare: {s.Semantics.Count} semantics x {s.Search.Properties.Count} properties on {s.Spec.Source}" +
                     (s.Search.MaxDepth is { } d ? $", traces of up to {d} steps" : ""));
         w.WriteLine();
-        Write(CompareTables.Matrix(c), w);
+        TextTable.Write(CompareTables.Matrix(c), w, underline: true);
         w.WriteLine();
         w.WriteLine(CompareCells.Legend(s.Search.MaxDepth));
         if (c.Costs.Count > 0)
@@ -19,7 +19,7 @@ internal static class CompareText
             w.WriteLine();
             w.WriteLine($"cost against {s.Baseline.Name}: traces (of {c.Costs[0].Compared}, {s.Length} steps each, seed {s.Seed}) whose behaviour changes, and the shortest change");
             w.WriteLine();
-            Write(CompareTables.Costs(c), w);
+            TextTable.Write(CompareTables.Costs(c), w, underline: true);
         }
         w.WriteLine();
         w.WriteLine($"time: searches {c.SearchTime.TotalSeconds:0.0} s, costs {c.CostTime.TotalSeconds:0.0} s");
@@ -31,17 +31,6 @@ internal static class CompareText
         w.WriteLine($"written: {Path.Combine(dir, CompareFiles.Html)} (open it in a browser), {Path.Combine(dir, CompareFiles.Markdown)}, " +
                     $"{Path.Combine(dir, CompareFiles.Json)}, traces under {Path.Combine(dir, CompareRunner.Folder)}/");
         w.WriteLine(c.Complete ? "result: complete (exit 0)" : $"result: INCOMPLETE (exit {ExitCodes.Incomplete}): a limit or an interruption cut a search short");
-    }
-
-    /// <summary>An aligned plain-text table: the first row is the header, underlined.</summary>
-    public static void Write(IReadOnlyList<IReadOnlyList<string>> rows, TextWriter w)
-    {
-        var widths = Enumerable.Range(0, rows[0].Count).Select(k => rows.Max(r => r[k].Length)).ToArray();
-        for (var r = 0; r < rows.Count; r++)
-        {
-            w.WriteLine(string.Join("  ", rows[r].Select((cell, k) => cell.PadRight(widths[k]))).TrimEnd());
-            if (r == 0) w.WriteLine(string.Join("  ", widths.Select(x => new string('-', x))));
-        }
     }
 }
 
