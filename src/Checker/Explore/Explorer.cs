@@ -15,6 +15,12 @@ namespace Verify.Checker.Explore;
 /// chunk by chunk, in level order. So the first parent of a state, the numbering of the next level and the
 /// counterexample reported for each property (the shortest, and of those the first in level order) are the
 /// same whatever the number of workers and however they interleave.
+///
+/// In fingerprint mode a candidate is only its fingerprint and where it came from (parent, action): most candidates
+/// lose (about 60% on the default spec: reached again in the same level, by another parent or another chunk), so
+/// their encodings were mostly memory thrown away. Once a level's winners are known, each one's encoding is derived
+/// again from its parent, in parallel. That costs one more step per distinct state and saves the frontier's memory,
+/// which is what bounds this engine (docs/benchmarks.md). Exact mode stores every encoding anyway, so it keeps them.
 /// </summary>
 public static class Explorer
 {
@@ -53,8 +59,12 @@ internal sealed class Search(Configuration config, ExploreOptions options)
         public byte[] Arena = new byte[32 * 1024]; // about what a chunk of 64 states finds in the default spec: few regrowths
         public int Used;
 
+        /// <summary>The length of each encoding appended, in order.</summary>
+        public readonly List<int> Lengths = [];
+
         public int Append(ReadOnlySpan<byte> bytes)
         {
+            Lengths.Add(bytes.Length);
             if (Used + bytes.Length > Arena.Length) Array.Resize(ref Arena, Math.Max(Arena.Length * 2, Used + bytes.Length));
             bytes.CopyTo(Arena.AsSpan(Used));
             Used += bytes.Length;
@@ -64,11 +74,15 @@ internal sealed class Search(Configuration config, ExploreOptions options)
         public void Clear()
         {
             foreach (var list in ByShard) list.Clear();
+            Lengths.Clear();
             Used = 0;
         }
     }
 
     private readonly Stack<ChunkOutput> pool = new();
+
+    /// <summary>Whether candidates carry their encodings (exact mode, whose visited set stores them) or winners are derived again.</summary>
+    private readonly bool keepEncodings = options.Storage == StorageMode.Exact;
 
     private ChunkOutput Rent()
     {
@@ -252,8 +266,8 @@ internal sealed class Search(Configuration config, ExploreOptions options)
             var bytes = w.Form.Encode(after, w.Perm, out var orbit);
             var fp = Fingerprint.Of(bytes);
             if (visited.Contains(fp, bytes)) continue;
-            var offset = output.Append(bytes);
-            output.ByShard[VisitedSet.ShardOf(fp)].Add(new Candidate(fp, pos, a, offset, bytes.Length, orbit));
+            var (offset, length) = keepEncodings ? (output.Append(bytes), bytes.Length) : (-1, 0);
+            output.ByShard[VisitedSet.ShardOf(fp)].Add(new Candidate(fp, pos, a, offset, length, orbit));
         }
         return made;
     }
@@ -281,29 +295,81 @@ internal sealed class Search(Configuration config, ExploreOptions options)
             {
                 var o = outputs[c];
                 foreach (var cand in o.ByShard[k])
-                    if (shard.Add(cand.Fp, o.Arena.AsSpan(cand.Offset, cand.Length))) { won.Add(cand); from.Add(c); }
+                    if (shard.Add(cand.Fp, keepEncodings ? o.Arena.AsSpan(cand.Offset, cand.Length) : default)) { won.Add(cand); from.Add(c); }
             }
             winners[k] = won;
             winnerChunk[k] = from;
         });
 
-        // The next level's states stay in the arenas of the chunks that found them; this level's arenas are free again.
         var next = new Level { Base = links.Count, Sources = outputs };
+        var order = new List<Candidate>();
         for (var k = 0; k < shards; k++)
             for (var j = 0; j < winners[k].Count; j++)
             {
                 var cand = winners[k][j];
                 links.Add(level.Base + cand.ParentPos, cand.Action);
-                next.States.Add((winnerChunk[k][j], cand.Offset, cand.Length));
                 unreduced += cand.Orbit;
+                if (keepEncodings) next.States.Add((winnerChunk[k][j], cand.Offset, cand.Length));
+                else order.Add(cand);
             }
+        // Exact mode: the next level's states stay in the arenas of the chunks that found them. Fingerprint mode: the
+        // candidates' outputs hold no encodings, so they go back to the pool and the winners are derived into new ones.
+        if (!keepEncodings)
+        {
+            Release(outputs);
+            Derive(level, order, next, workers);
+        }
+        Release(level.Sources);
+        return next;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="next"/> with the encodings of <paramref name="winners"/>, in their order, each derived from
+    /// its parent in <paramref name="level"/> by its action. Chunks of winners run on every core, each into its own
+    /// output; the encoding is a function of the parent and the action, so the result does not depend on the schedule.
+    /// </summary>
+    private void Derive(Level level, List<Candidate> winners, Level next, int workers)
+    {
+        var chunks = (winners.Count + ChunkSize - 1) / ChunkSize;
+        var outputs = new ChunkOutput[chunks];
+        var cat = config.Catalogue;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = workers },
+            () => new Worker(config, options.Symmetry),
+            (chunk, loop, w) =>
+            {
+                var output = Rent();
+                var end = Math.Min(winners.Count, (chunk + 1) * ChunkSize);
+                for (var j = chunk * ChunkSize; j < end; j++)
+                {
+                    var cand = winners[j];
+                    var parent = w.Form.Decode(level[cand.ParentPos]);
+                    var after = config.Semantics.Successor(parent, alphabet[cand.Action], cat, w.Events, refCountEvents: false, transient: true);
+                    output.Append(w.Form.Encode(after, w.Perm, out _));
+                }
+                outputs[chunk] = output;
+                return w;
+            },
+            _ => { });
+        next.Sources = outputs;
+        for (var chunk = 0; chunk < chunks; chunk++)
+        {
+            var offset = 0;
+            foreach (var length in outputs[chunk].Lengths) // back to back in the chunk's arena
+            {
+                next.States.Add((chunk, offset, length));
+                offset += length;
+            }
+        }
+    }
+
+    private void Release(ChunkOutput[] outputs)
+    {
         lock (pool)
-            foreach (var o in level.Sources)
+            foreach (var o in outputs)
             {
                 o.Clear();
                 pool.Push(o);
             }
-        return next;
     }
 
     // ---- traces ----------------------------------------------------------------------------------------
