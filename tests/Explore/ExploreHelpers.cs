@@ -23,8 +23,13 @@ internal static class X
         return new Configuration(sem, DefaultCatalogue.Create().Restrict(modules), slots, ops?.ToHashSet());
     }
 
-    public static ExploreResult Explore(Configuration c, int? depth, bool symmetry = true, StorageMode storage = StorageMode.Fingerprint, int workers = 2) =>
-        Explorer.Run(c, new ExploreOptions { Properties = IsolationProperties.All, MaxDepth = depth, Symmetry = symmetry, Storage = storage, Workers = workers });
+    public static ExploreResult Explore(Configuration c, int? depth, bool symmetry = true, StorageMode storage = StorageMode.Fingerprint, int workers = 2,
+        int packLevelsAbove = 100_000) =>
+        Explorer.Run(c, new ExploreOptions
+        {
+            Properties = IsolationProperties.All, MaxDepth = depth, Symmetry = symmetry, Storage = storage, Workers = workers,
+            PackLevelsAbove = packLevelsAbove,
+        });
 
     public static PropertyVerdict Verdict(ExploreResult r, Property p) => r.Verdicts.Single(v => v.Property == p);
 }

@@ -30,13 +30,14 @@ public sealed class ExplorerAgreementTests
         const int depth = 4;
         var config = Shape(semantics, shape);
         var reference = ReferenceSearch.Run(config, Verify.Properties.IsolationProperties.All, depth);
-        foreach (var (symmetry, storage) in new[] { (true, StorageMode.Fingerprint), (false, StorageMode.Exact) })
+        // Every level packed (compressed frontier) in one run, none in another.
+        foreach (var (symmetry, storage, pack) in new[] { (true, StorageMode.Fingerprint, 0), (true, StorageMode.Fingerprint, int.MaxValue), (false, StorageMode.Exact, 0) })
         {
-            var explored = X.Explore(config, depth, symmetry, storage);
+            var explored = X.Explore(config, depth, symmetry, storage, packLevelsAbove: pack);
             foreach (var expected in reference.Verdicts)
             {
                 var got = X.Verdict(explored, expected.Property);
-                var what = $"{expected.Property.Name} (symmetry {symmetry}, {storage})";
+                var what = $"{expected.Property.Name} (symmetry {symmetry}, {storage}, packing levels above {pack})";
                 Assert.True(expected.Verdict == got.Verdict, $"{what}: reference {expected.Verdict}, explorer {got.Verdict}");
                 Assert.True(expected.Trace?.Length == got.Trace?.Length, $"{what}: reference length {expected.Trace?.Length}, explorer {got.Trace?.Length}");
             }
@@ -55,6 +56,28 @@ public sealed class ExplorerAgreementTests
         {
             Assert.Equal(one.Verdicts[k].Trace?.Steps, two.Verdicts[k].Trace?.Steps);
             Assert.Equal(one.Verdicts[k].Trace?.Steps, four.Verdicts[k].Trace?.Steps);
+        }
+    }
+
+    /// <summary>
+    /// How the frontier is kept (compressed or plain; encodings derived again or kept, as in exact mode) changes memory,
+    /// never the search: the same states, and the same counterexample for every property, step for step.
+    /// </summary>
+    [Fact]
+    public void Packing_the_frontier_changes_no_state_count_and_no_trace()
+    {
+        var config = X.DefaultSpec("cpython-3.13");
+        var plain = X.Explore(config, depth: 5, packLevelsAbove: int.MaxValue);
+        var packed = X.Explore(config, depth: 5, packLevelsAbove: 0, workers: 1);
+        var exact = X.Explore(config, depth: 5, storage: StorageMode.Exact);
+        Assert.Equal(plain.Stats.Distinct, packed.Stats.Distinct);
+        Assert.Equal(plain.Stats.Distinct, exact.Stats.Distinct);
+        Assert.Equal(plain.Stats.Generated, packed.Stats.Generated);
+        Assert.Contains(plain.Verdicts, v => v.Trace is not null);
+        for (var k = 0; k < plain.Verdicts.Count; k++)
+        {
+            Assert.Equal(plain.Verdicts[k].Trace?.Steps, packed.Verdicts[k].Trace?.Steps);
+            Assert.Equal(plain.Verdicts[k].Trace?.Steps, exact.Verdicts[k].Trace?.Steps);
         }
     }
 

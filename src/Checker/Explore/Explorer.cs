@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Compression;
 using Verify.Model;
 using Verify.Properties;
 
@@ -16,11 +17,15 @@ namespace Verify.Checker.Explore;
 /// counterexample reported for each property (the shortest, and of those the first in level order) are the
 /// same whatever the number of workers and however they interleave.
 ///
-/// In fingerprint mode a candidate is only its fingerprint and where it came from (parent, action): most candidates
-/// lose (about 60% on the default spec: reached again in the same level, by another parent or another chunk), so
-/// their encodings were mostly memory thrown away. Once a level's winners are known, each one's encoding is derived
-/// again from its parent, in parallel. That costs one more step per distinct state and saves the frontier's memory,
-/// which is what bounds this engine (docs/benchmarks.md). Exact mode stores every encoding anyway, so it keeps them.
+/// A level lists its states in the order of (parent, action), as a sequential breadth-first search meets them.
+///
+/// Memory, which bounds this engine more than time (docs/benchmarks.md): in fingerprint mode a candidate is only its
+/// fingerprint and where it came from: most candidates lose (about 60% on the default spec: reached again in the same
+/// level, by another parent or another chunk), so their encodings were mostly memory thrown away. Once a level's
+/// winners are known, each one's encoding is derived again from its parent, in parallel: one more step per distinct
+/// state. A level of more than <see cref="ExploreOptions.PackLevelsAbove"/> states is then kept compressed, chunk by
+/// chunk (Brotli at its fastest setting, about 6 times smaller here). Exact mode stores every encoding in its visited
+/// set anyway, so it keeps the candidates' encodings and packs nothing.
 /// </summary>
 public static class Explorer
 {
@@ -91,20 +96,34 @@ internal sealed class Search(Configuration config, ExploreOptions options)
         return new ChunkOutput(visited.ShardCount);
     }
 
-    /// <summary>A level of states to expand: where each one's canonical encoding lies in the arenas of the chunks that found it.</summary>
+    /// <summary>One chunk of a packed level: its encodings back to back, compressed.</summary>
+    private sealed record PackedChunk(byte[] Bytes, int RawLength);
+
+    /// <summary>
+    /// A level of states to expand: where each one's canonical encoding lies, in the arenas of the chunks that found or
+    /// derived them (plain), or in <see cref="Packed"/> chunks, where state k is in chunk k / <see cref="ChunkSize"/>.
+    /// </summary>
     private sealed class Level
     {
         public ChunkOutput[] Sources = [];
+        public PackedChunk[]? Packed;
         public readonly List<(int Chunk, int Offset, int Length)> States = [];
         public long Base; // discovery number of the first state
 
-        public ReadOnlySpan<byte> this[int pos]
+        /// <summary>State <paramref name="pos"/>'s encoding; a packed chunk is unpacked into the worker's buffer, which keeps the last one.</summary>
+        public ReadOnlySpan<byte> Get(int pos, Worker w)
         {
-            get
+            var (chunk, offset, length) = States[pos];
+            if (Packed is null) return Sources[chunk].Arena.AsSpan(offset, length);
+            if (!ReferenceEquals(w.UnpackedLevel, this) || w.UnpackedChunk != chunk)
             {
-                var (chunk, offset, length) = States[pos];
-                return Sources[chunk].Arena.AsSpan(offset, length);
+                var packed = Packed[chunk];
+                if (w.Unpacked.Length < packed.RawLength) w.Unpacked = new byte[Math.Max(packed.RawLength, w.Unpacked.Length * 2)];
+                if (!BrotliDecoder.TryDecompress(packed.Bytes, w.Unpacked, out var n) || n != packed.RawLength)
+                    throw new InvalidOperationException("a packed chunk of the frontier does not unpack to its length");
+                (w.UnpackedLevel, w.UnpackedChunk) = (this, chunk);
             }
+            return w.Unpacked.AsSpan(offset, length);
         }
 
         public int Count => States.Count;
@@ -116,6 +135,10 @@ internal sealed class Search(Configuration config, ExploreOptions options)
         public readonly int[] Perm = new int[config.Slots + 1];
         /// <summary>The events of the step being judged: one list, reused for every step the worker takes.</summary>
         public readonly List<Event> Events = new(64);
+        /// <summary>The packed chunk last unpacked, and where from.</summary>
+        public byte[] Unpacked = [];
+        public Level? UnpackedLevel;
+        public int UnpackedChunk;
     }
 
     public ExploreResult Run()
@@ -229,7 +252,7 @@ internal sealed class Search(Configuration config, ExploreOptions options)
 
     private int ExpandOne(Worker w, Level level, int pos, bool expand, ChunkOutput output, ref int anySuccessor)
     {
-        var s = w.Form.Decode(level[pos]);
+        var s = w.Form.Decode(level.Get(pos, w));
         var id = level.Base + pos;
         var cat = config.Catalogue;
 
@@ -301,23 +324,25 @@ internal sealed class Search(Configuration config, ExploreOptions options)
             winnerChunk[k] = from;
         });
 
-        var next = new Level { Base = links.Count, Sources = outputs };
-        var order = new List<Candidate>();
+        // The next level in the order of (parent, action): the order a sequential search meets its states in, and the
+        // order that lets each worker derive a run of winners from a few neighbouring parents.
+        var order = new List<(Candidate Cand, int Chunk)>();
         for (var k = 0; k < shards; k++)
-            for (var j = 0; j < winners[k].Count; j++)
-            {
-                var cand = winners[k][j];
-                links.Add(level.Base + cand.ParentPos, cand.Action);
-                unreduced += cand.Orbit;
-                if (keepEncodings) next.States.Add((winnerChunk[k][j], cand.Offset, cand.Length));
-                else order.Add(cand);
-            }
+            for (var j = 0; j < winners[k].Count; j++) order.Add((winners[k][j], winnerChunk[k][j]));
+        order.Sort((x, y) => x.Cand.ParentPos != y.Cand.ParentPos ? x.Cand.ParentPos.CompareTo(y.Cand.ParentPos) : x.Cand.Action.CompareTo(y.Cand.Action));
+        var next = new Level { Base = links.Count, Sources = outputs };
+        foreach (var (cand, chunk) in order)
+        {
+            links.Add(level.Base + cand.ParentPos, cand.Action);
+            unreduced += cand.Orbit;
+            if (keepEncodings) next.States.Add((chunk, cand.Offset, cand.Length));
+        }
         // Exact mode: the next level's states stay in the arenas of the chunks that found them. Fingerprint mode: the
         // candidates' outputs hold no encodings, so they go back to the pool and the winners are derived into new ones.
         if (!keepEncodings)
         {
             Release(outputs);
-            Derive(level, order, next, workers);
+            Derive(level, order.ConvertAll(o => o.Cand), next, workers, pack: order.Count > options.PackLevelsAbove);
         }
         Release(level.Sources);
         return next;
@@ -325,36 +350,55 @@ internal sealed class Search(Configuration config, ExploreOptions options)
 
     /// <summary>
     /// Fills <paramref name="next"/> with the encodings of <paramref name="winners"/>, in their order, each derived from
-    /// its parent in <paramref name="level"/> by its action. Chunks of winners run on every core, each into its own
-    /// output; the encoding is a function of the parent and the action, so the result does not depend on the schedule.
+    /// its parent in <paramref name="level"/> by its action; <paramref name="pack"/>: compressed, chunk by chunk. Chunks of
+    /// winners run on every core, each into its own output; an encoding is a function of the parent and the action, so
+    /// the result does not depend on the schedule.
     /// </summary>
-    private void Derive(Level level, List<Candidate> winners, Level next, int workers)
+    private void Derive(Level level, List<Candidate> winners, Level next, int workers, bool pack)
     {
         var chunks = (winners.Count + ChunkSize - 1) / ChunkSize;
-        var outputs = new ChunkOutput[chunks];
+        var outputs = pack ? [] : new ChunkOutput[chunks];
+        var packed = pack ? new PackedChunk[chunks] : null;
+        var lengths = new List<int>[chunks];
         var cat = config.Catalogue;
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = workers },
-            () => new Worker(config, options.Symmetry),
-            (chunk, loop, w) =>
+            () => (Worker: new Worker(config, options.Symmetry), Raw: new ChunkOutput(0), Squeezed: Array.Empty<byte>()),
+            (chunk, loop, local) =>
             {
-                var output = Rent();
+                var w = local.Worker;
+                var output = pack ? local.Raw : Rent();
+                output.Clear();
                 var end = Math.Min(winners.Count, (chunk + 1) * ChunkSize);
+                var parentPos = -1;
+                State? parent = null;
                 for (var j = chunk * ChunkSize; j < end; j++)
                 {
                     var cand = winners[j];
-                    var parent = w.Form.Decode(level[cand.ParentPos]);
-                    var after = config.Semantics.Successor(parent, alphabet[cand.Action], cat, w.Events, refCountEvents: false, transient: true);
+                    // Winners come in parent order: a parent's several successors share one decoding.
+                    if (cand.ParentPos != parentPos) (parent, parentPos) = (w.Form.Decode(level.Get(cand.ParentPos, w)), cand.ParentPos);
+                    var after = config.Semantics.Successor(parent!, alphabet[cand.Action], cat, w.Events, refCountEvents: false, transient: true);
                     output.Append(w.Form.Encode(after, w.Perm, out _));
                 }
-                outputs[chunk] = output;
-                return w;
+                lengths[chunk] = [.. output.Lengths];
+                if (pack)
+                {
+                    var raw = output.Arena.AsSpan(0, output.Used);
+                    var room = BrotliEncoder.GetMaxCompressedLength(raw.Length);
+                    if (local.Squeezed.Length < room) local.Squeezed = new byte[room];
+                    if (!BrotliEncoder.TryCompress(raw, local.Squeezed, out var n, quality: 1, window: 22))
+                        throw new InvalidOperationException("a chunk of the frontier does not compress into its maximum compressed length");
+                    packed![chunk] = new PackedChunk(local.Squeezed.AsSpan(0, n).ToArray(), raw.Length);
+                }
+                else outputs[chunk] = output;
+                return local;
             },
             _ => { });
         next.Sources = outputs;
+        next.Packed = packed;
         for (var chunk = 0; chunk < chunks; chunk++)
         {
             var offset = 0;
-            foreach (var length in outputs[chunk].Lengths) // back to back in the chunk's arena
+            foreach (var length in lengths[chunk]) // back to back in the chunk's arena
             {
                 next.States.Add((chunk, offset, length));
                 offset += length;
