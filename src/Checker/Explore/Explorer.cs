@@ -41,7 +41,7 @@ internal sealed class Search(Configuration config, ExploreOptions options)
     private readonly IReadOnlyList<Property> properties = options.Properties;
     private readonly FindingBook book = new(options.Properties);
     private readonly VisitedSet visited = new(options.Storage);
-    private readonly ParentLinks links = new();
+    private readonly ParentLinks links = new(config.Alphabet.Count);
     private readonly Stopwatch clock = new();
     private long generated;
     private long unreduced;

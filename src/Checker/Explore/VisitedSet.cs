@@ -38,8 +38,8 @@ internal sealed class VisitedSet
 
 /// <summary>
 /// 64-bit fingerprints in one open-addressing table with linear probing, indexed by the fingerprint's low bits
-/// (the top bits chose the shard). It grows by a quarter at 90% load, so it never holds much more than it
-/// needs: between 8.9 and 11.1 bytes per fingerprint.
+/// (the top bits chose the shard). It grows by a fifth at 90% load, so it never holds much more than it
+/// needs: between 8.9 and 10.7 bytes per fingerprint (with a 5-byte parent link, at most 16 a state).
 /// </summary>
 internal sealed class FingerprintShard : IVisitedShard
 {
@@ -83,7 +83,7 @@ internal sealed class FingerprintShard : IVisitedShard
 
     private void Grow()
     {
-        var bigger = new ulong[table.Length + table.Length / 4];
+        var bigger = new ulong[table.Length + table.Length / 5];
         foreach (var v in table)
             if (v != 0) Insert(bigger, v);
         table = bigger;
@@ -119,29 +119,41 @@ internal sealed class ExactShard : IVisitedShard
     }
 }
 
-/// <summary>For every stored state, by discovery number: its parent's number and the action (its place in the alphabet). Six bytes a state.</summary>
-internal sealed class ParentLinks
+/// <summary>For every stored state, by discovery number: its parent's number and the action (its place in the alphabet). Five bytes a state.</summary>
+internal sealed class ParentLinks(int alphabetSize)
 {
     private const int ChunkBits = 20;
     private readonly List<uint[]> parents = [];
-    private readonly List<ushort[]> actions = [];
+    // One byte an action when the alphabet has at most 256 (every spec in this repository), else two.
+    private readonly bool wide = alphabetSize > 256;
+    private readonly List<byte[]> actions = [];
+    private readonly List<ushort[]> wideActions = [];
     public long Count { get; private set; }
-    public long Bytes => Count * (sizeof(uint) + sizeof(ushort));
+    public long Bytes => Count * (sizeof(uint) + (wide ? sizeof(ushort) : sizeof(byte)));
 
     public void Add(long parent, int action)
     {
+        if (parent > uint.MaxValue) throw new InvalidOperationException("more than 2^32 states: the parent links hold 32-bit state numbers");
         var chunk = (int)(Count >> ChunkBits);
         if (chunk == parents.Count)
         {
             parents.Add(new uint[1 << ChunkBits]);
-            actions.Add(new ushort[1 << ChunkBits]);
+            if (wide) wideActions.Add(new ushort[1 << ChunkBits]);
+            else actions.Add(new byte[1 << ChunkBits]);
         }
         var at = (int)(Count & ((1 << ChunkBits) - 1));
         parents[chunk][at] = (uint)parent;
-        actions[chunk][at] = (ushort)action;
+        if (wide) wideActions[chunk][at] = (ushort)action;
+        else actions[chunk][at] = (byte)action;
         Count++;
     }
 
-    public (long Parent, int Action) this[long id] =>
-        (parents[(int)(id >> ChunkBits)][id & ((1 << ChunkBits) - 1)], actions[(int)(id >> ChunkBits)][id & ((1 << ChunkBits) - 1)]);
+    public (long Parent, int Action) this[long id]
+    {
+        get
+        {
+            var (chunk, at) = ((int)(id >> ChunkBits), (int)(id & ((1 << ChunkBits) - 1)));
+            return (parents[chunk][at], wide ? wideActions[chunk][at] : actions[chunk][at]);
+        }
+    }
 }
