@@ -24,11 +24,11 @@ internal static class X
     }
 
     public static ExploreResult Explore(Configuration c, int? depth, bool symmetry = true, StorageMode storage = StorageMode.Fingerprint, int workers = 2,
-        int packLevelsAbove = 100_000) =>
+        int packLevelsAbove = 100_000, int keepEncodingsUpTo = 25_000) =>
         Explorer.Run(c, new ExploreOptions
         {
             Properties = IsolationProperties.All, MaxDepth = depth, Symmetry = symmetry, Storage = storage, Workers = workers,
-            PackLevelsAbove = packLevelsAbove,
+            PackLevelsAbove = packLevelsAbove, KeepEncodingsUpTo = keepEncodingsUpTo,
         });
 
     public static PropertyVerdict Verdict(ExploreResult r, Property p) => r.Verdicts.Single(v => v.Property == p);

@@ -30,10 +30,10 @@ public sealed class ExplorerAgreementTests
         const int depth = 4;
         var config = Shape(semantics, shape);
         var reference = ReferenceSearch.Run(config, Verify.Properties.IsolationProperties.All, depth);
-        // Every level packed (compressed frontier) in one run, none in another.
+        // Every level derived again and packed (compressed frontier) in one run, none in another.
         foreach (var (symmetry, storage, pack) in new[] { (true, StorageMode.Fingerprint, 0), (true, StorageMode.Fingerprint, int.MaxValue), (false, StorageMode.Exact, 0) })
         {
-            var explored = X.Explore(config, depth, symmetry, storage, packLevelsAbove: pack);
+            var explored = X.Explore(config, depth, symmetry, storage, packLevelsAbove: pack, keepEncodingsUpTo: pack == 0 ? 0 : int.MaxValue);
             foreach (var expected in reference.Verdicts)
             {
                 var got = X.Verdict(explored, expected.Property);
@@ -67,16 +67,19 @@ public sealed class ExplorerAgreementTests
     public void Packing_the_frontier_changes_no_state_count_and_no_trace()
     {
         var config = X.DefaultSpec("cpython-3.13");
-        var plain = X.Explore(config, depth: 5, packLevelsAbove: int.MaxValue);
-        var packed = X.Explore(config, depth: 5, packLevelsAbove: 0, workers: 1);
+        var plain = X.Explore(config, depth: 5, packLevelsAbove: int.MaxValue, keepEncodingsUpTo: int.MaxValue);
+        var packed = X.Explore(config, depth: 5, packLevelsAbove: 0, keepEncodingsUpTo: 0, workers: 1);
+        var derived = X.Explore(config, depth: 5, packLevelsAbove: int.MaxValue, keepEncodingsUpTo: 0);
         var exact = X.Explore(config, depth: 5, storage: StorageMode.Exact);
         Assert.Equal(plain.Stats.Distinct, packed.Stats.Distinct);
         Assert.Equal(plain.Stats.Distinct, exact.Stats.Distinct);
         Assert.Equal(plain.Stats.Generated, packed.Stats.Generated);
+        Assert.Equal(plain.Stats.Distinct, derived.Stats.Distinct);
         Assert.Contains(plain.Verdicts, v => v.Trace is not null);
         for (var k = 0; k < plain.Verdicts.Count; k++)
         {
             Assert.Equal(plain.Verdicts[k].Trace?.Steps, packed.Verdicts[k].Trace?.Steps);
+            Assert.Equal(plain.Verdicts[k].Trace?.Steps, derived.Verdicts[k].Trace?.Steps);
             Assert.Equal(plain.Verdicts[k].Trace?.Steps, exact.Verdicts[k].Trace?.Steps);
         }
     }

@@ -30,6 +30,12 @@ public sealed record ExploreOptions
     /// more a state. Small levels stay plain, where the time matters more than the memory. Results do not depend on it.
     /// </summary>
     public int PackLevelsAbove { get; init; } = 100_000;
+    /// <summary>
+    /// In fingerprint mode, the expansion of a level of at most this many states keeps each new successor's encoding
+    /// (about 100 MB at most on the default spec); a larger level's winners are derived again from their parents, one
+    /// step more a state for about 4 times less memory. Results do not depend on it.
+    /// </summary>
+    public int KeepEncodingsUpTo { get; init; } = 25_000;
 }
 
 /// <summary>A live snapshot of a running search.</summary>

@@ -23,7 +23,7 @@ namespace Verify.Checker.Explore;
 /// fingerprint and where it came from: most candidates lose (about 60% on the default spec: reached again in the same
 /// level, by another parent or another chunk), so their encodings were mostly memory thrown away. Once a level's
 /// winners are known, each one's encoding is derived again from its parent, in parallel: one more step per distinct
-/// state. A level of more than <see cref="ExploreOptions.PackLevelsAbove"/> states is then kept compressed, chunk by
+/// state, so levels of up to <see cref="ExploreOptions.KeepEncodingsUpTo"/> states keep their candidates' encodings. A level of more than <see cref="ExploreOptions.PackLevelsAbove"/> states is then kept compressed, chunk by
 /// chunk (Brotli at its fastest setting, about 6 times smaller here). Exact mode stores every encoding in its visited
 /// set anyway, so it keeps the candidates' encodings and packs nothing.
 /// </summary>
@@ -86,8 +86,11 @@ internal sealed class Search(Configuration config, ExploreOptions options)
 
     private readonly Stack<ChunkOutput> pool = new();
 
-    /// <summary>Whether candidates carry their encodings (exact mode, whose visited set stores them) or winners are derived again.</summary>
-    private readonly bool keepEncodings = options.Storage == StorageMode.Exact;
+    /// <summary>
+    /// Whether the candidates of the level being expanded carry their encodings, or the winners are derived again: always
+    /// in exact mode (its visited set stores them), and for small levels, where the memory is small and the time is not.
+    /// </summary>
+    private bool keepEncodings;
 
     private ChunkOutput Rent()
     {
@@ -164,6 +167,7 @@ internal sealed class Search(Configuration config, ExploreOptions options)
         while (level.Count > 0)
         {
             var expand = options.MaxDepth is not { } max || depth < max;
+            keepEncodings = options.Storage == StorageMode.Exact || level.Count <= options.KeepEncodingsUpTo;
             var outputs = Expand(level, expand, workers, out var hadSuccessors);
             if (stopReason >= 0) break;
             if (!expand)
