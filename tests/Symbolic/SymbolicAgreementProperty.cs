@@ -16,7 +16,8 @@ namespace Verify.Tests.Symbolic;
 /// </summary>
 public sealed class SymbolicAgreementProperty
 {
-    public static TheoryData<string> Encoded => ["cpython-3.11", "cpython-3.12", "cpython-3.13"];
+    public static TheoryData<string> Encoded =>
+        ["cpython-3.11", "cpython-3.12", "cpython-3.13", "fix-per-interp-def", "fix-per-interp-m-copy", "fix-opt-out", "fix-immortal-m-copy"];
 
     /// <summary>The default spec's modules and ops, two slots of any mode (every interpreter kind meets every other).</summary>
     public static Configuration Config(string semantics, IReadOnlyList<SlotKind>? slots = null) => new(

@@ -154,7 +154,9 @@ internal static partial class CheckCommand
                 foreach (var s in settings.Semantics)
                     if (Symbolic.SymSupport.Refusal(settings.Spec.ConfigurationFor(s), settings.Options.Properties) is { } refusal)
                         throw new InputException($"--engine bmc cannot check {s.Name} on {settings.Spec.Source}: {refusal}. " +
-                                                 "Choose what it covers with --semantics (for example --semantics cpython-3.13), or use the explicit engine (the default)");
+                                                 (Symbolic.SymVersion.For(s) is null
+                                                     ? "Choose what it covers with --semantics (for example --semantics cpython-3.13), or use the explicit engine (the default)"
+                                                     : "Narrow the spec as said, or use the explicit engine (the default)"));
                 return (config, options) => Symbolic.Bmc.Run(config, options, smt2);
             default:
                 throw new InputException($"--engine must be explicit or bmc, not '{engine}'");

@@ -180,7 +180,8 @@ public sealed class SymMachine<T>
             Impossible($"slot {c} is decrefed while it is being freed");
             return;
         }
-        Flag(ref DecrefCross, A.Not(A.Eq(S.OOwner[c], A.Int(Current))));
+        // An immortal object's decref writes nothing and emits no event (PEP 683); the model still counts it down.
+        Flag(ref DecrefCross, A.And(A.Not(S.OImmortal[c]), A.Not(A.Eq(S.OOwner[c], A.Int(Current)))));
         Set(S.ORc, c, A.Inc(S.ORc[c], -1));
         When(A.Eq(S.ORc[c], A.Int(0)), () => Free(c));
     }
@@ -227,6 +228,7 @@ public sealed class SymMachine<T>
         Set(S.OSerial, k, serial);
         foreach (var f in new[] { S.ODict, S.OSelf, S.OObj, S.OError, S.OFn }) Set(f, k, NoneRef);
         Set(S.OLeaked, k, A.False);
+        Set(S.OImmortal, k, A.False);
         return k;
     }
 
@@ -430,6 +432,92 @@ public sealed class SymMachine<T>
     public void CacheDef(int module) => SetCache(module, A.True, A.Int(0), A.False, NoneRef, NoneRef);
     public void CacheAbsent(int module) => SetCache(module, A.False, A.Int(0), A.False, NoneRef, NoneRef);
 
+    // ---- fix strategies: per-interpreter tables, immortal objects ------------------------------------
+
+    /// <summary>Points <paramref name="interp"/>'s own <c>m_copy</c> of <paramref name="def"/> at <paramref name="steal"/>; the old one is dropped after, in the current interpreter.</summary>
+    public void SetOwnMCopy(int interp, int def, T steal)
+    {
+        if (Off) return;
+        var old = S.OwnMCopy[interp][def];
+        Set(S.OwnMCopy[interp], def, steal);
+        Decref(old);
+    }
+
+    public void SetOwnKey(int interp, int module, T present) => Set(S.OwnKeys[interp], module, present);
+
+    /// <summary>An interpreter's own def copies go with it: each own <c>m_copy</c> dropped in def order, then every own key.</summary>
+    public void ClearOwnTables(int interp)
+    {
+        for (var d = 0; d < S.Defs; d++)
+        {
+            var def = d;
+            When(IsObj(S.OwnMCopy[interp][d]), () => SetOwnMCopy(interp, def, NoneRef));
+        }
+        for (var k = 0; k < S.Modules; k++) SetOwnKey(interp, k, A.False);
+    }
+
+    /// <summary>
+    /// <c>_Py_SetImmortal</c> on <paramref name="root"/> and what it reaches through objects not yet immortal (the explicit
+    /// walk stops at an immortal object): each such object gets the runtime's reference and the flag. The reach is a fixed
+    /// number of rounds, as the collector's walk; the concrete instance checks that one more round adds nothing.
+    /// </summary>
+    public void Immortalize(T root)
+    {
+        if (Off) return;
+        var reach = new T[S.Capacity];
+        Array.Fill(reach, A.False);
+        void Mark(T r, T cond)
+        {
+            foreach (var c in A.Values(r))
+                if (c < S.Capacity) reach[c] = A.Or(reach[c], A.And(A.And(cond, A.Eq(r, A.Int(c))), A.Not(S.OImmortal[c])));
+        }
+        Mark(root, A.True);
+        T[][] fields = [S.ODict, S.OSelf, S.OObj, S.OError, S.OFn];
+        for (var round = 0; round <= WalkRounds; round++)
+        {
+            var before = round == WalkRounds ? reach.ToArray() : null;
+            for (var k = 0; k < S.Capacity; k++)
+            {
+                if (A.KnownBool(reach[k]) == false) continue;
+                foreach (var f in fields) Mark(f[k], reach[k]);
+            }
+            if (before is not null)
+                for (var k = 0; k < S.Capacity; k++)
+                    if (A.KnownBool(reach[k]) is { } now && A.KnownBool(before[k]) is { } was && now != was)
+                        throw new SymbolicCapacityException($"the immortalizing walk needs more than {WalkRounds} rounds");
+        }
+        for (var k = 0; k < S.Capacity; k++)
+        {
+            var slot = k;
+            When(reach[k], () =>
+            {
+                Set(S.OImmortal, slot, A.True);
+                Set(S.ORc, slot, A.Inc(S.ORc[slot], 1));
+            });
+        }
+    }
+
+    /// <summary>
+    /// The end of the runtime for immortal objects: each live one becomes mortal again, then the runtime drops its
+    /// reference to each, in slot order (the explicit heap's order), in the current interpreter.
+    /// </summary>
+    public void ReleaseImmortals()
+    {
+        if (Off) return;
+        var immortal = Enumerable.Range(0, S.Capacity).Select(k => A.And(S.OAlive[k], S.OImmortal[k])).ToArray();
+        for (var k = 0; k < S.Capacity; k++)
+        {
+            var slot = k;
+            When(immortal[k], () => Set(S.OImmortal, slot, A.False));
+        }
+        // Each still holds the runtime's reference until its own turn, so none is freed before it.
+        for (var k = 0; k < S.Capacity; k++)
+        {
+            var slot = k;
+            When(immortal[k], () => Decref(A.Int(slot)));
+        }
+    }
+
     // ---- the collector --------------------------------------------------------------------------------
 
     /// <summary>Which slots the roots reach (a fixed number of rounds; the concrete instance checks that it is enough).</summary>
@@ -450,6 +538,7 @@ public sealed class SymMachine<T>
             foreach (var r in S.Mbi[i]) Mark(r, A.True);
             Mark(S.SysDictCopy[i], A.True);
             Mark(S.BuiltinsCopy[i], A.True);
+            foreach (var r in S.OwnMCopy[i]) Mark(r, A.True);
         }
         T[][] fields = [S.ODict, S.OSelf, S.OObj, S.OError, S.OFn];
         for (var round = 0; round <= WalkRounds; round++)
@@ -475,7 +564,8 @@ public sealed class SymMachine<T>
         if (Off) return;
         var garbage = new T[S.Capacity];
         for (var k = 0; k < S.Capacity; k++)
-            garbage[k] = A.And(A.And(S.OAlive[k], A.Not(reach[k])), A.Eq(S.OOwner[k], A.Int(interp)));
+            // No collector tracks an immortal object.
+            garbage[k] = A.And(A.And(A.And(S.OAlive[k], A.Not(reach[k])), A.Eq(S.OOwner[k], A.Int(interp))), A.Not(S.OImmortal[k]));
         var before = Current;
         Current = interp;
         for (var k = 0; k < S.Capacity; k++)
@@ -652,6 +742,7 @@ public sealed class SymMachine<T>
         foreach (var x in weak)
             When(A.And(IsObj(x), Get(S.OAlive, x, A.False)), () => ClearDict(Get(S.ODict, x)));
         ClearModulesByIndex(interp);
+        Version.DropOwnTables(this, interp);
         Collect(interp);
     }
 

@@ -45,8 +45,9 @@ public static class SymProperties
                     var dictForeign = a.And(m.IsObj(dict), a.Not(a.Eq(m.Get(s.OOwner, dict, me), me)));
                     var values = Any(new[] { s.OObj, s.OError, s.OFn }.Select(f =>
                     {
+                        // Only mortal values count: an immortal one is shared by design (fix-immortal-m-copy).
                         var v = m.Get(f, dict);
-                        return a.And(m.IsObj(v), a.Not(a.Eq(m.Get(s.OOwner, v, me), me)));
+                        return a.And(a.And(m.IsObj(v), a.Not(m.Get(s.OImmortal, v, a.False))), a.Not(a.Eq(m.Get(s.OOwner, v, me), me)));
                     }));
                     return a.And(m.IsObj(x), a.Or(foreign, a.And(m.IsObj(dict), a.Or(dictForeign, values))));
                 }))))));
@@ -59,7 +60,9 @@ public static class SymProperties
             case "m-copy-owner-alive":
             {
                 T Dead(T r) => a.And(m.IsObj(r), a.Not(m.IsAliveT(m.Get(s.OOwner, r, a.Int(0)))));
-                return a.And(running, a.Or(Any(s.MCopy.Select(Dead)), Any(s.CCopied.Select(Dead))));
+                // The fix strategies' per-interpreter m_copy counts as well.
+                return a.And(running, a.Or(a.Or(Any(s.MCopy.Select(Dead)), Any(s.CCopied.Select(Dead))),
+                    Any(s.OwnMCopy.SelectMany(own => own).Select(Dead))));
             }
             case "look-up-self-consistent":
                 return a.And(running, Any(Enumerable.Range(0, s.Interps).SelectMany(i => Enumerable.Range(0, s.Defs)
@@ -114,13 +117,15 @@ public static class SymProperties
             foreach (var r in s.Mbi[i]) Count(r, a.True);
             Count(s.SysDictCopy[i], a.True);
             Count(s.BuiltinsCopy[i], a.True);
+            foreach (var r in s.OwnMCopy[i]) Count(r, a.True);
         }
         for (var k = 0; k < s.Capacity; k++)
             foreach (var f in new[] { s.ODict, s.OSelf, s.OObj, s.OError, s.OFn }) Count(f[k], s.OAlive[k]);
         var wrong = dangling;
         for (var k = 0; k < s.Capacity; k++)
         {
-            var expected = a.Add(held[k], a.Ite(s.OLeaked[k], a.Int(1), a.Int(0)));
+            // A leaked object has one reference nothing holds; an immortal one has the runtime's (HeapAudit).
+            var expected = a.Add(a.Add(held[k], a.Ite(s.OLeaked[k], a.Int(1), a.Int(0))), a.Ite(s.OImmortal[k], a.Int(1), a.Int(0)));
             var bad = a.Or(a.Eq(s.ORc[k], a.Int(0)), a.Not(a.Eq(s.ORc[k], expected)));
             wrong = a.Or(wrong, a.And(s.OAlive[k], bad));
         }

@@ -7,7 +7,10 @@ namespace Verify.Checker.Symbolic;
 /// <see cref="Capacity"/> object slots, each with every field of <see cref="HeapObject"/> plus <c>alive</c>; a reference
 /// is a slot number or <see cref="None"/>. Modules-by-index is a fixed array of <see cref="Indices"/> entries per
 /// interpreter. Enumerations are their numeric values; -1 (no def, no owner) and NULL are <see cref="None"/>; an
-/// interpreter's birth order is stored plus one (0: never created).
+/// interpreter's birth order is stored plus one (0: never created). The fix strategies' extra state is encoded too:
+/// each interpreter's own <c>m_copy</c> per def and own cache key per module (<see cref="OwnMCopy"/>, <see cref="OwnKeys"/>;
+/// the explicit model's empty table is a table of NULLs / falses here), each object's immortal flag and each C-globals
+/// group's opt-out <c>loaded</c> flag.
 /// </summary>
 public sealed class SymState<T>
 {
@@ -19,10 +22,12 @@ public sealed class SymState<T>
     public readonly T[] Scalars = new T[2];
     public readonly T[] Status, Kind, Born, SysDictCopy, BuiltinsCopy;
     public readonly T[][] Sys, Mbi;
+    /// <summary>Fix strategies (a) and (b): per interpreter, its own <c>m_copy</c> per def and (a) its own cache key per module.</summary>
+    public readonly T[][] OwnMCopy, OwnKeys;
     public readonly T[] MIndex, MInit, MCopy;
     public readonly T[] CPresent, CMIndex, CMInit, CCopied, CCopiedOwner;
-    public readonly T[] InitCount;
-    public readonly T[] OAlive, OKind, OOwner, ODomain, ORc, ODef, OModule, OSerial, ODict, OSelf, OObj, OError, OFn, OLeaked;
+    public readonly T[] InitCount, Loaded;
+    public readonly T[] OAlive, OKind, OOwner, ODomain, ORc, ODef, OModule, OSerial, ODict, OSelf, OObj, OError, OFn, OLeaked, OImmortal;
 
     public SymState(int interps, int modules, int defs, int groups, int capacity, int indices)
     {
@@ -30,14 +35,19 @@ public sealed class SymState<T>
         Status = new T[interps]; Kind = new T[interps]; Born = new T[interps];
         SysDictCopy = new T[interps]; BuiltinsCopy = new T[interps];
         Sys = new T[interps][]; Mbi = new T[interps][];
-        for (var i = 0; i < interps; i++) { Sys[i] = new T[modules]; Mbi[i] = new T[indices]; }
+        OwnMCopy = new T[interps][]; OwnKeys = new T[interps][];
+        for (var i = 0; i < interps; i++)
+        {
+            Sys[i] = new T[modules]; Mbi[i] = new T[indices];
+            OwnMCopy[i] = new T[defs]; OwnKeys[i] = new T[modules];
+        }
         MIndex = new T[defs]; MInit = new T[defs]; MCopy = new T[defs];
         CPresent = new T[modules]; CMIndex = new T[modules]; CMInit = new T[modules]; CCopied = new T[modules]; CCopiedOwner = new T[modules];
-        InitCount = new T[groups];
+        InitCount = new T[groups]; Loaded = new T[groups];
         OAlive = new T[capacity]; OKind = new T[capacity]; OOwner = new T[capacity]; ODomain = new T[capacity];
         ORc = new T[capacity]; ODef = new T[capacity]; OModule = new T[capacity]; OSerial = new T[capacity];
         ODict = new T[capacity]; OSelf = new T[capacity]; OObj = new T[capacity]; OError = new T[capacity];
-        OFn = new T[capacity]; OLeaked = new T[capacity];
+        OFn = new T[capacity]; OLeaked = new T[capacity]; OImmortal = new T[capacity];
     }
 
     public T Phase { get => Scalars[0]; set => Scalars[0] = value; }
@@ -54,6 +64,8 @@ public sealed class SymState<T>
         yield return ("builtins", BuiltinsCopy, false);
         for (var i = 0; i < Interps; i++) yield return ($"sys{i}", Sys[i], false);
         for (var i = 0; i < Interps; i++) yield return ($"mbi{i}", Mbi[i], false);
+        for (var i = 0; i < Interps; i++) yield return ($"ownmcopy{i}", OwnMCopy[i], false);
+        for (var i = 0; i < Interps; i++) yield return ($"ownkeys{i}", OwnKeys[i], true);
         yield return ("mindex", MIndex, false);
         yield return ("minit", MInit, true);
         yield return ("mcopy", MCopy, false);
@@ -63,6 +75,7 @@ public sealed class SymState<T>
         yield return ("ccopied", CCopied, false);
         yield return ("cowner", CCopiedOwner, false);
         yield return ("initcount", InitCount, false);
+        yield return ("loaded", Loaded, true);
         yield return ("alive", OAlive, true);
         yield return ("okind", OKind, false);
         yield return ("owner", OOwner, false);
@@ -77,6 +90,7 @@ public sealed class SymState<T>
         yield return ("error", OError, false);
         yield return ("fn", OFn, false);
         yield return ("leaked", OLeaked, true);
+        yield return ("immortal", OImmortal, true);
     }
 
     public SymState<T> Clone()
@@ -113,6 +127,8 @@ public sealed class SymState<T>
             if (it.ModulesByIndex.Count > indices)
                 throw new SymbolicCapacityException($"modules-by-index of {Interp.Name(i)} has {it.ModulesByIndex.Count} entries; the encoding has room for {indices}");
             for (var x = 0; x < indices; x++) r.Mbi[i][x] = Ref(x < it.ModulesByIndex.Count ? it.ModulesByIndex[x] : ObjId.None);
+            for (var d = 0; d < r.Defs; d++) r.OwnMCopy[i][d] = Ref(it.OwnMCopyOf(d));
+            for (var m = 0; m < r.Modules; m++) r.OwnKeys[i][m] = B(it.OwnsKey(m));
         }
         for (var d = 0; d < r.Defs; d++)
         {
@@ -131,8 +147,8 @@ public sealed class SymState<T>
         }
         for (var g = 0; g < r.Groups; g++)
         {
-            if (s.Globals[g].Loaded) throw new SymbolicCapacityException("the opt-out module's 'loaded' flag is not encoded");
             r.InitCount[g] = a.Int(s.Globals[g].InitCount);
+            r.Loaded[g] = B(s.Globals[g].Loaded);
         }
         for (var k = 0; k < capacity; k++)
         {
@@ -152,6 +168,7 @@ public sealed class SymState<T>
             r.OError[k] = Ref(alive ? o.Error : ObjId.None);
             r.OFn[k] = Ref(alive ? o.Fn : ObjId.None);
             r.OLeaked[k] = B(o.Leaked);
+            r.OImmortal[k] = B(o.Immortal);
         }
         return r;
     }
@@ -188,7 +205,7 @@ public static class SymDecode
             if (map[k] < 0) continue;
             heap[map[k]] = new HeapObject((ObjKind)s.OKind[k], (sbyte)s.OOwner[k], (sbyte)s.ODomain[k], (short)s.ORc[k],
                 Small(s.ODef[k]), Small(s.OModule[k]), (short)s.OSerial[k],
-                Ref(s.ODict[k]), Ref(s.OSelf[k]), Ref(s.OObj[k]), Ref(s.OError[k]), Ref(s.OFn[k]), s.OLeaked[k] != 0);
+                Ref(s.ODict[k]), Ref(s.OSelf[k]), Ref(s.OObj[k]), Ref(s.OError[k]), Ref(s.OFn[k]), s.OLeaked[k] != 0, s.OImmortal[k] != 0);
         }
         var interps = new InterpState[s.Interps];
         for (var i = 0; i < s.Interps; i++)
@@ -197,14 +214,16 @@ public static class SymDecode
             if (status == InterpStatus.NotCreated) { interps[i] = InterpState.NotCreated; continue; }
             var n = s.Indices;
             while (n > 0 && s.Mbi[i][n - 1] == none) n--;
+            // The own tables in full; Freeze makes a table holding nothing the empty one, as the explicit model keeps it.
             interps[i] = new InterpState(status, (InterpKind)s.Kind[i], s.Born[i] - 1,
                 ValueArray.From(s.Sys[i].Select(Ref)), ValueArray.From(s.Mbi[i].Take(n).Select(Ref)),
-                Ref(s.SysDictCopy[i]), Ref(s.BuiltinsCopy[i]));
+                Ref(s.SysDictCopy[i]), Ref(s.BuiltinsCopy[i]),
+                ValueArray.From(s.OwnMCopy[i].Select(Ref)), ValueArray.From(s.OwnKeys[i].Select(k => k != 0)));
         }
         var defs = Enumerable.Range(0, s.Defs).Select(d => new DefState(s.MIndex[d], s.MInit[d] != 0, Ref(s.MCopy[d])));
         var cache = Enumerable.Range(0, s.Modules).Select(m =>
             new CacheEntry(s.CPresent[m] != 0, s.CMIndex[m], s.CMInit[m] != 0, Ref(s.CCopied[m]), Small(s.CCopiedOwner[m])));
-        var globals = s.InitCount.Select(c => new CGlobals(c, false));
+        var globals = s.InitCount.Select((c, g) => new CGlobals(c, s.Loaded[g] != 0));
         var raw = new State((ProcessPhase)s.Phase, ValueArray.From(interps), ValueArray.From(defs), ValueArray.From(cache),
             ValueArray.From(globals), s.IndexCounter, ValueArray.From(heap));
         return new Machine(cat, raw).Freeze();

@@ -21,7 +21,7 @@ public static class SymSupport
     {
         var problems = new List<string>();
         if (SymVersion.For(config.Semantics) is null)
-            problems.Add($"the semantics {config.Semantics.Name} is not encoded (encoded: cpython-3.11, cpython-3.12, cpython-3.13)");
+            problems.Add($"the semantics {config.Semantics.Name} is not encoded (encoded: {string.Join(", ", SymVersion.EncodedNames)})");
         var cat = config.Catalogue;
         for (var m = 0; m < cat.Modules.Count; m++)
         {

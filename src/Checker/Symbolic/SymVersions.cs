@@ -5,7 +5,7 @@ namespace Verify.Checker.Symbolic;
 /// <summary>
 /// The C side of one CPython version for <see cref="SymMachine{T}"/>: the counterpart, method for method, of
 /// <see cref="Cpython311"/>, <see cref="Cpython312"/> and <see cref="Cpython313"/> (for the single-phase
-/// <c>m_size == -1</c> and core modules the encoding covers).
+/// <c>m_size == -1</c> and core modules the encoding covers), and of the fix strategies (SymStrategies.cs).
 /// </summary>
 public abstract class SymVersion
 {
@@ -23,14 +23,51 @@ public abstract class SymVersion
     public abstract void ClearCachedExtension<T>(SymMachine<T> m, int interp, int module);
     public abstract void FinalizeRuntime<T>(SymMachine<T> m);
 
+    /// <summary>After <c>_PyImport_ClearModulesByIndex</c> at an interpreter's teardown (<c>Semantics.DropOwnTables</c>): nothing in CPython.</summary>
+    public virtual void DropOwnTables<T>(SymMachine<T> m, int interp) { }
+
     /// <summary>The encoded counterpart of <paramref name="semantics"/>, or null if it has none.</summary>
     public static SymVersion? For(Semantics semantics) => semantics switch
     {
         Cpython312 s => new Sym312(s),
         Cpython311 s when s.GetType() == typeof(Cpython311) => new Sym311(s),
         Cpython313 s => new Sym313(s),
+        PerInterpreterDef s => new SymPerInterpreterDef(s),
+        PerInterpreterMCopy s => new SymPerInterpreterMCopy(s),
+        HowtoOptOut s => new SymHowtoOptOut(s),
+        ImmortalMCopy s => new SymImmortalMCopy(s),
         _ => null,
     };
+
+    /// <summary>The semantics this encoding has a counterpart for, named for refusal messages.</summary>
+    public static IReadOnlyList<string> EncodedNames =>
+        [.. SemanticsRegistry.All.Where(s => For(s) is not null).Select(s => s.Name)];
+
+    /// <summary>T9 as 3.13 does it (<c>Semantics.CreateCoreModulesWithCoreRecords</c>): a CORE record once, modules-by-index, sys.modules, the dict copy.</summary>
+    protected static void CreateCoreModulesWithCoreRecords<T>(SymMachine<T> m, int interp)
+    {
+        foreach (var core in m.Cat.CoreModules)
+        {
+            var mod = m.BuildCoreModule(core);
+            var d = m.Cat.DefIndexOf(core);
+            var index = m.S.MIndex[d];
+            m.When(m.A.Not(m.S.CPresent[core]), () => m.SetCache(core, m.A.True, index, m.A.False, m.NoneRef, m.NoneRef));
+            m.SetMbi(interp, m.S.MIndex[d], mod);
+            m.SetSysModule(interp, core, mod);
+            m.KeepCoreDictCopy(interp, core, mod);
+            m.Decref(mod);
+        }
+    }
+
+    /// <summary><c>_PyImport_Fini</c> where the cache's values hold no object (<c>Semantics.DropCacheKeys</c>): every key goes.</summary>
+    protected static void DropCacheKeys<T>(SymMachine<T> m)
+    {
+        for (var k = 0; k < m.Cat.Modules.Count; k++)
+        {
+            var module = k;
+            m.When(m.S.CPresent[k], () => m.CacheAbsent(module));
+        }
+    }
 }
 
 /// <summary>3.10/3.11: init and fix-up in the importer.</summary>
@@ -101,14 +138,7 @@ public class Sym311(Semantics semantics) : SymVersion
     public override void ClearCachedExtension<T>(SymMachine<T> m, int interp, int module) =>
         throw new InvalidOperationException($"{Explicit.Name} has no clear_extension");
 
-    public override void FinalizeRuntime<T>(SymMachine<T> m)
-    {
-        for (var k = 0; k < m.Cat.Modules.Count; k++)
-        {
-            var module = k;
-            m.When(m.S.CPresent[k], () => m.CacheAbsent(module));
-        }
-    }
+    public override void FinalizeRuntime<T>(SymMachine<T> m) => DropCacheKeys(m);
 }
 
 /// <summary>3.12: the 3.11 path, the isolation check, per-interpreter core dict copies, clear_extension.</summary>
@@ -153,20 +183,7 @@ public sealed class Sym313(Semantics semantics) : SymVersion
     public override Semantics Explicit => semantics;
     public override bool EndsSubinterpretersAfterMainModules => true;
 
-    public override void CreateCoreModules<T>(SymMachine<T> m, int interp)
-    {
-        foreach (var core in m.Cat.CoreModules)
-        {
-            var mod = m.BuildCoreModule(core);
-            var d = m.Cat.DefIndexOf(core);
-            var index = m.S.MIndex[d];
-            m.When(m.A.Not(m.S.CPresent[core]), () => m.SetCache(core, m.A.True, index, m.A.False, m.NoneRef, m.NoneRef));
-            m.SetMbi(interp, m.S.MIndex[d], mod);
-            m.SetSysModule(interp, core, mod);
-            m.KeepCoreDictCopy(interp, core, mod);
-            m.Decref(mod);
-        }
-    }
+    public override void CreateCoreModules<T>(SymMachine<T> m, int interp) => CreateCoreModulesWithCoreRecords(m, interp);
 
     public override T CreateSinglePhase<T>(SymMachine<T> m, int interp, int module)
     {
