@@ -112,9 +112,17 @@ public sealed class ExplorerAgreementTests
     [Fact]
     public void A_state_limit_stops_the_search_incomplete_and_proves_nothing()
     {
-        var r = Explorer.Run(X.DefaultSpec("cpython-3.13"), new ExploreOptions { Properties = Verify.Properties.IsolationProperties.All, MaxStates = 50 });
-        Assert.Equal(StopReason.MaxStates, r.Stats.Stop);
-        Assert.False(r.Stats.Complete);
-        Assert.DoesNotContain(r.Verdicts, v => v.Verdict is Verdict.Holds or Verdict.HoldsWithinDepth or Verdict.NeverWitnessed);
+        // Kept encodings, and winners derived again (the limit then stops the derivation): the same report.
+        var results = new[] { int.MaxValue, 0 }.Select(keep => Explorer.Run(X.DefaultSpec("cpython-3.13"),
+            new ExploreOptions { Properties = Verify.Properties.IsolationProperties.All, MaxStates = 50, KeepEncodingsUpTo = keep })).ToList();
+        foreach (var r in results)
+        {
+            Assert.Equal(StopReason.MaxStates, r.Stats.Stop);
+            Assert.False(r.Stats.Complete);
+            Assert.DoesNotContain(r.Verdicts, v => v.Verdict is Verdict.Holds or Verdict.HoldsWithinDepth or Verdict.NeverWitnessed);
+        }
+        Assert.Equal(results[0].Stats.Distinct, results[1].Stats.Distinct);
+        Assert.True(results[1].Stats.Unexplored > 0);
+        Assert.Equal(results[0].Stats.Unexplored, results[1].Stats.Unexplored);
     }
 }

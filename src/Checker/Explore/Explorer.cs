@@ -369,6 +369,9 @@ internal sealed class Search(Configuration config, ExploreOptions options)
             () => (Worker: new Worker(config, options.Symmetry), Raw: new ChunkOutput(0), Squeezed: Array.Empty<byte>()),
             (chunk, loop, local) =>
             {
+                // A limit or an interruption stops the search here too: a big level takes seconds to derive.
+                if (chunk % 64 == 0) CheckLimits();
+                if (stopReason >= 0) { loop.Stop(); return local; }
                 var w = local.Worker;
                 var output = pack ? local.Raw : Rent();
                 output.Clear();
@@ -402,6 +405,12 @@ internal sealed class Search(Configuration config, ExploreOptions options)
         for (var chunk = 0; chunk < chunks; chunk++)
         {
             var offset = 0;
+            if (lengths[chunk] is null)
+            {
+                // Stopped before this chunk (the search ends after this level): its states still count as unexplored.
+                for (var j = chunk * ChunkSize; j < Math.Min(winners.Count, (chunk + 1) * ChunkSize); j++) next.States.Add((-1, 0, 0));
+                continue;
+            }
             foreach (var length in lengths[chunk]) // back to back in the chunk's arena
             {
                 next.States.Add((chunk, offset, length));
