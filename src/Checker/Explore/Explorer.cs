@@ -23,9 +23,10 @@ namespace Verify.Checker.Explore;
 /// fingerprint and where it came from: most candidates lose (about 60% on the default spec: reached again in the same
 /// level, by another parent or another chunk), so their encodings were mostly memory thrown away. Once a level's
 /// winners are known, each one's encoding is derived again from its parent, in parallel: one more step per distinct
-/// state, so levels of up to <see cref="ExploreOptions.KeepEncodingsUpTo"/> states keep their candidates' encodings. A level of more than <see cref="ExploreOptions.PackLevelsAbove"/> states is then kept compressed, chunk by
-/// chunk (Brotli at its fastest setting, about 6 times smaller here). Exact mode stores every encoding in its visited
-/// set anyway, so it keeps the candidates' encodings and packs nothing.
+/// state, so levels of up to <see cref="ExploreOptions.KeepEncodingsUpTo"/> states keep their candidates' encodings.
+/// A level of more than <see cref="ExploreOptions.PackLevelsAbove"/> states is then kept compressed, chunk by chunk
+/// (Brotli at its fastest setting, about 6 times smaller here). Exact mode stores every encoding in its visited set
+/// anyway, so it keeps the candidates' encodings and packs nothing.
 /// </summary>
 public static class Explorer
 {
