@@ -347,7 +347,7 @@ internal sealed class Search(Configuration config, ExploreOptions options)
         if (!keepEncodings)
         {
             Release(outputs);
-            Derive(level, order.ConvertAll(o => o.Cand), next, workers, pack: order.Count > options.PackLevelsAbove);
+            Derive(level, order, next, workers, pack: order.Count > options.PackLevelsAbove);
         }
         Release(level.Sources);
         return next;
@@ -359,7 +359,7 @@ internal sealed class Search(Configuration config, ExploreOptions options)
     /// winners run on every core, each into its own output; an encoding is a function of the parent and the action, so
     /// the result does not depend on the schedule.
     /// </summary>
-    private void Derive(Level level, List<Candidate> winners, Level next, int workers, bool pack)
+    private void Derive(Level level, List<(Candidate Cand, int Chunk)> winners, Level next, int workers, bool pack)
     {
         var chunks = (winners.Count + ChunkSize - 1) / ChunkSize;
         var outputs = pack ? [] : new ChunkOutput[chunks];
@@ -381,7 +381,7 @@ internal sealed class Search(Configuration config, ExploreOptions options)
                 State? parent = null;
                 for (var j = chunk * ChunkSize; j < end; j++)
                 {
-                    var cand = winners[j];
+                    var cand = winners[j].Cand;
                     // Winners come in parent order: a parent's several successors share one decoding.
                     if (cand.ParentPos != parentPos) (parent, parentPos) = (w.Form.Decode(level.Get(cand.ParentPos, w)), cand.ParentPos);
                     var after = config.Semantics.Successor(parent!, alphabet[cand.Action], cat, w.Events, refCountEvents: false, transient: true);
