@@ -22,6 +22,11 @@ public sealed class BmcUpFrontRefusalTests
         foreach (var semantics in new[] { "cpython-3.11", "cpython-3.12", "cpython-3.13", "fix-per-interp-def", "fix-per-interp-m-copy", "fix-opt-out", "fix-immortal-m-copy" })
             Assert.Contains(semantics, r.Out);
         Assert.True(File.Exists(Path.Combine(outDir, "result.json")));
+        // The summary says what BMC did, not an enumeration's figures, which would all be 0 for it.
+        Assert.Contains("bmc: Z3, one query per depth, 1 step unrolled", r.Out);
+        Assert.Contains("every trace of up to 1 step covered", r.Out);
+        Assert.DoesNotContain("distinct states/s", r.Out);
+        Assert.DoesNotContain("bytes/state", r.Out);
     }
 
     [Fact]

@@ -52,6 +52,8 @@ public sealed record SearchStats(
     /// <summary>states found but not expanded when the search stopped</summary>
     long Unexplored)
 {
+    /// <summary>The BMC engine's result: it enumerates no states, so the counts, speed and storage do not apply.</summary>
+    public bool Symbolic { get; init; }
     public double StatesPerSecond => Elapsed.TotalSeconds > 0 ? Distinct / Elapsed.TotalSeconds : 0;
     public double BytesPerState => Distinct > 0 ? (double)StoredBytes / Distinct : 0;
     /// <summary>Every reachable state (within the depth bound) was explored.</summary>

@@ -70,6 +70,18 @@ internal static class CheckText
     public static IEnumerable<(string Label, string Value)> StatLines(ExploreResult r)
     {
         var st = r.Stats;
+        if (st.Symbolic)
+        {
+            yield return ("engine", $"bmc: Z3, one query per depth, {CheckWords.Steps(st.Depth)} unrolled; no states enumerated (docs/symbolic.md)");
+            yield return ("time", $"{st.Elapsed.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s, peak memory {Bytes(st.PeakMemoryBytes)}");
+            yield return ("stopped", st.Stop switch
+            {
+                StopReason.DepthBound => $"depth bound {st.Depth} reached: every trace of up to {CheckWords.Steps(st.Depth)} covered",
+                StopReason.MaxSeconds => $"--max-seconds reached: traces of up to {CheckWords.Steps(st.Depth)} covered",
+                _ => $"interrupted (Ctrl-C, SIGTERM): traces of up to {CheckWords.Steps(st.Depth)} covered",
+            });
+            yield break;
+        }
         var unreduced = st.DistinctUnreduced is { } u ? $"{N(u)} distinct without symmetry" : "distinct without symmetry not counted";
         yield return ("states", $"{N(st.Generated)} generated, {N(st.Distinct)} distinct, {unreduced}");
         yield return ("depth", st.Depth.ToString(CultureInfo.InvariantCulture));

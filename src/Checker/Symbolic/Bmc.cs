@@ -180,7 +180,7 @@ public static class Bmc
             : new PropertyVerdict(p, !complete ? Verdict.Incomplete : p.Kind == PropertyKind.Always ? Verdict.HoldsWithinDepth : Verdict.NeverWitnessed, null))
             .ToList();
         var stats = new SearchStats(0, 0, null, reached, clock.Elapsed, Environment.WorkingSet, 0, null, options.Storage,
-            false, 1, stop, 0);
+            false, 1, stop, 0) { Symbolic = true };
         return new ExploreResult(config, stats, verdicts);
     }
 
