@@ -179,7 +179,7 @@ public static class Bmc
             ? new PropertyVerdict(p, p.Kind == PropertyKind.Always ? Verdict.Violated : Verdict.Witnessed, cx)
             : new PropertyVerdict(p, !complete ? Verdict.Incomplete : p.Kind == PropertyKind.Always ? Verdict.HoldsWithinDepth : Verdict.NeverWitnessed, null))
             .ToList();
-        var stats = new SearchStats(0, 0, null, reached, clock.Elapsed, Environment.WorkingSet, 0, null, options.Storage,
+        var stats = new SearchStats(0, 0, null, reached, clock.Elapsed, Process.GetCurrentProcess().PeakWorkingSet64, 0, null, options.Storage,
             false, 1, stop, 0) { Symbolic = true };
         return new ExploreResult(config, stats, verdicts);
     }
