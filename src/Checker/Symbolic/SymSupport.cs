@@ -28,7 +28,7 @@ public static class SymSupport
             if (cat.IsCore(m)) continue;
             var def = cat.DefOf(m);
             if (def.Style != InitStyle.SinglePhase || def.MSize != -1)
-                problems.Add($"the module {cat.Modules[m].Name} ({def.Style.ToString().ToLowerInvariant()}, m_size {def.MSize}) is not encoded: only single-phase modules with m_size -1 are (restrict the spec's 'modules')");
+                problems.Add($"the module {cat.Modules[m].Name} ({Commands.ListCommand.Style(def.Style)}, m_size {def.MSize}) is not encoded: only single-phase modules with m_size -1 are (restrict the spec's 'modules')");
         }
         foreach (var op in config.Alphabet.Select(a => a.Op).Distinct())
             if (!EncodedOps.Contains(op))
