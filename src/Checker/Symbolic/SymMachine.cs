@@ -472,20 +472,7 @@ public sealed class SymMachine<T>
                 if (c < S.Capacity) reach[c] = A.Or(reach[c], A.And(A.And(cond, A.Eq(r, A.Int(c))), A.Not(S.OImmortal[c])));
         }
         Mark(root, A.True);
-        T[][] fields = [S.ODict, S.OSelf, S.OObj, S.OError, S.OFn];
-        for (var round = 0; round <= WalkRounds; round++)
-        {
-            var before = round == WalkRounds ? reach.ToArray() : null;
-            for (var k = 0; k < S.Capacity; k++)
-            {
-                if (A.KnownBool(reach[k]) == false) continue;
-                foreach (var f in fields) Mark(f[k], reach[k]);
-            }
-            if (before is not null)
-                for (var k = 0; k < S.Capacity; k++)
-                    if (A.KnownBool(reach[k]) is { } now && A.KnownBool(before[k]) is { } was && now != was)
-                        throw new SymbolicCapacityException($"the immortalizing walk needs more than {WalkRounds} rounds");
-        }
+        Spread(reach, Mark, "the immortalizing walk");
         for (var k = 0; k < S.Capacity; k++)
         {
             var slot = k;
@@ -540,6 +527,17 @@ public sealed class SymMachine<T>
             Mark(S.BuiltinsCopy[i], A.True);
             foreach (var r in S.OwnMCopy[i]) Mark(r, A.True);
         }
+        Spread(reach, Mark, "the walk from the roots");
+        return reach;
+    }
+
+    /// <summary>
+    /// Rounds of "reached by a reached object": <paramref name="mark"/> is given every reference field of every slot
+    /// <paramref name="reach"/> may hold, under that slot's reach. The last round only checks, in the concrete instance,
+    /// that <paramref name="walk"/> had already converged.
+    /// </summary>
+    private void Spread(T[] reach, Action<T, T> mark, string walk)
+    {
         T[][] fields = [S.ODict, S.OSelf, S.OObj, S.OError, S.OFn];
         for (var round = 0; round <= WalkRounds; round++)
         {
@@ -547,15 +545,13 @@ public sealed class SymMachine<T>
             for (var k = 0; k < S.Capacity; k++)
             {
                 if (A.KnownBool(reach[k]) == false) continue;
-                foreach (var f in fields) Mark(f[k], reach[k]);
+                foreach (var f in fields) mark(f[k], reach[k]);
             }
-            // The last round only checks, in the concrete instance, that the walk had already converged.
             if (before is not null)
                 for (var k = 0; k < S.Capacity; k++)
                     if (A.KnownBool(reach[k]) is { } now && A.KnownBool(before[k]) is { } was && now != was)
-                        throw new SymbolicCapacityException($"the walk from the roots needs more than {WalkRounds} rounds");
+                        throw new SymbolicCapacityException($"{walk} needs more than {WalkRounds} rounds");
         }
-        return reach;
     }
 
     /// <summary>One collection by <paramref name="interp"/>: its unreachable objects are cleared, which frees their cycles.</summary>
