@@ -60,16 +60,11 @@ internal static class CompareJson
         };
     }
 
-    private static JsonObject Cell(SemanticsRun r, PropertyVerdict v, SavedFinding? saved) => new()
+    private static JsonObject Cell(SemanticsRun r, PropertyVerdict v, SavedFinding? saved) => CheckJson.WithVerdict(new JsonObject
     {
         ["semantics"] = r.Semantics.Name,
         ["property"] = v.Property.Name,
-        ["verdict"] = CheckWords.Verdict(v.Verdict),
-        ["length"] = v.Trace?.Length,
-        ["finding"] = v.Trace?.Finding.Message,
-        ["trace"] = saved?.Trace,
-        ["report"] = saved?.Report,
-    };
+    }, v, saved);
 
     private static JsonObject Cost(StrategyCost x, Catalogue cat) => new()
     {

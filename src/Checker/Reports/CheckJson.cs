@@ -75,17 +75,26 @@ internal static class CheckJson
         };
     }
 
-    private static JsonObject Property(PropertyVerdict v, SavedFinding? saved) => new()
+    private static JsonObject Property(PropertyVerdict v, SavedFinding? saved) => WithVerdict(new JsonObject
     {
         ["name"] = v.Property.Name,
         ["kind"] = CheckWords.Kind(v.Property.Kind),
         ["statement"] = v.Property.Statement,
-        ["verdict"] = CheckWords.Verdict(v.Verdict),
-        ["length"] = v.Trace?.Length,
-        ["finding"] = v.Trace?.Finding.Message,
-        ["trace"] = saved?.Trace,
-        ["report"] = saved?.Report,
-    };
+    }, v, saved);
+
+    /// <summary>
+    /// Adds a verdict's keys to <paramref name="o"/>, after its own: the verdict, the counterexample's length and finding,
+    /// and the files saved for it. result.json's properties and compare.json's matrix cells write a verdict this one way.
+    /// </summary>
+    public static JsonObject WithVerdict(JsonObject o, PropertyVerdict v, SavedFinding? saved)
+    {
+        o["verdict"] = CheckWords.Verdict(v.Verdict);
+        o["length"] = v.Trace?.Length;
+        o["finding"] = v.Trace?.Finding.Message;
+        o["trace"] = saved?.Trace;
+        o["report"] = saved?.Report;
+        return o;
+    }
 
     private static string Storage(StorageMode m) => m == StorageMode.Exact ? "exact" : "fingerprint";
 }
