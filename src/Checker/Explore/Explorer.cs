@@ -65,12 +65,8 @@ internal sealed class Search(Configuration config, ExploreOptions options)
         public byte[] Arena = new byte[32 * 1024]; // about what a chunk of 64 states finds in the default spec: few regrowths
         public int Used;
 
-        /// <summary>The length of each encoding appended, in order.</summary>
-        public readonly List<int> Lengths = [];
-
         public int Append(ReadOnlySpan<byte> bytes)
         {
-            Lengths.Add(bytes.Length);
             if (Used + bytes.Length > Arena.Length) Array.Resize(ref Arena, Math.Max(Arena.Length * 2, Used + bytes.Length));
             bytes.CopyTo(Arena.AsSpan(Used));
             Used += bytes.Length;
@@ -80,7 +76,6 @@ internal sealed class Search(Configuration config, ExploreOptions options)
         public void Clear()
         {
             foreach (var list in ByShard) list.Clear();
-            Lengths.Clear();
             Used = 0;
         }
     }
@@ -379,15 +374,18 @@ internal sealed class Search(Configuration config, ExploreOptions options)
                 var end = Math.Min(winners.Count, (chunk + 1) * ChunkSize);
                 var parentPos = -1;
                 State? parent = null;
+                var chunkLengths = new List<int>(ChunkSize);
                 for (var j = chunk * ChunkSize; j < end; j++)
                 {
                     var cand = winners[j].Cand;
                     // Winners come in parent order: a parent's several successors share one decoding.
                     if (cand.ParentPos != parentPos) (parent, parentPos) = (w.Form.Decode(level.Get(cand.ParentPos, w)), cand.ParentPos);
                     var after = config.Semantics.Successor(parent!, alphabet[cand.Action], cat, w.Events, refCountEvents: false, transient: true);
-                    output.Append(w.Form.Encode(after, w.Perm, out _));
+                    var bytes = w.Form.Encode(after, w.Perm, out _);
+                    output.Append(bytes);
+                    chunkLengths.Add(bytes.Length);
                 }
-                lengths[chunk] = [.. output.Lengths];
+                lengths[chunk] = chunkLengths;
                 if (pack)
                 {
                     var raw = output.Arena.AsSpan(0, output.Used);
