@@ -113,6 +113,29 @@ public sealed class BmcTests
         Assert.Contains("(check-sat)", query);
     }
 
+    /// <summary>
+    /// The emitted query means what BMC found: run by Z3 as a script, each property's check is sat exactly when that
+    /// property finds something within the bound. Under cpython-3.11 at depth 1, creating a subinterpreter already
+    /// decrefs main's sys m_copy (D1 of the semantics document, a 1-step trace), while no free can be foreign: 3.11
+    /// has no isolation setting, every subinterpreter shares main's allocator (its section on 3.10/3.11). So the
+    /// first check must be sat and the second unsat.
+    /// </summary>
+    [Fact]
+    public void The_emitted_query_is_sat_exactly_for_the_properties_found()
+    {
+        Assert.SkipUnless(Z3Library.Available, Z3Library.Missing);
+        var outDir = CliRunner.TempDir();
+        var smt2 = Path.Combine(outDir, "q.smt2");
+        var r = CliRunner.Run("check", "--engine", "bmc", "--depth", "1", "--semantics", "cpython-3.11",
+            "--property", "no-cross-interpreter-decref", "--property", "no-foreign-free", "--out", outDir, "--emit-smt2", smt2);
+        Assert.Equal(1, r.Code);
+        Assert.Matches(@"VIOLATED\s+no-cross-interpreter-decref\s+1 step", r.Out);
+        Assert.Matches(@"holds to depth 1\s+no-foreign-free", r.Out);
+        using var z3 = new Z3Context();
+        var answers = z3.Evaluate(File.ReadAllText(smt2)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["sat", "unsat"], answers);
+    }
+
     [Theory]
     [InlineData("--engine=bmc", "needs a depth bound")]
     [InlineData("--engine=z3", "--engine must be explicit or bmc")]

@@ -26,6 +26,7 @@ public sealed class Z3Context : IDisposable
     private readonly List<IntPtr> asts = [];
     private readonly List<IntPtr> solvers = [];
     private readonly List<IntPtr> models = [];
+    private readonly List<IntPtr> tactics = [];
     private readonly Dictionary<uint, Sort> bitVectorSorts = [];
     private Sort? boolSort;
 
@@ -151,6 +152,41 @@ public sealed class Z3Context : IDisposable
         return new Z3Solver(this, s);
     }
 
+    /// <summary>
+    /// A one-shot solver that runs <paramref name="tactics"/> in turn on its assertions at each check (Z3's
+    /// <c>and-then</c>), such as <c>simplify, solve-eqs, bit-blast, sat</c>.
+    /// </summary>
+    public Z3Solver TacticSolver(params string[] tactics)
+    {
+        var pipeline = IntPtr.Zero;
+        foreach (var name in tactics)
+        {
+            var t = OwnTactic(Z3_mk_tactic(Handle, name), $"the tactic {name}");
+            pipeline = pipeline == IntPtr.Zero ? t : OwnTactic(Z3_tactic_and_then(Handle, pipeline, t), "and-then");
+        }
+        var s = Z3_mk_solver_from_tactic(Handle, pipeline);
+        Check("a solver from tactics");
+        Z3_solver_inc_ref(ctx, s);
+        solvers.Add(s);
+        return new Z3Solver(this, s);
+    }
+
+    /// <summary>Runs an SMT-LIB 2 script in this context, as Z3's own front end would; returns what it prints.</summary>
+    public string Evaluate(string script)
+    {
+        var output = Z3_eval_smtlib2_string(Handle, script);
+        Check("the SMT-LIB 2 script");
+        return Marshal.PtrToStringUTF8(output) ?? "";
+    }
+
+    private IntPtr OwnTactic(IntPtr t, string what)
+    {
+        Check(what);
+        Z3_tactic_inc_ref(ctx, t);
+        tactics.Add(t);
+        return t;
+    }
+
     internal IntPtr OwnModel(IntPtr m)
     {
         Check("the model");
@@ -168,16 +204,18 @@ public sealed class Z3Context : IDisposable
     }
 
     /// <summary>Handles made by this context, still owned (for tests of the bookkeeping).</summary>
-    public int Owned => asts.Count + solvers.Count + models.Count;
+    public int Owned => asts.Count + solvers.Count + models.Count + tactics.Count;
 
     public void Dispose()
     {
         if (ctx == IntPtr.Zero) return;
         for (var k = models.Count - 1; k >= 0; k--) Z3_model_dec_ref(ctx, models[k]);
         for (var k = solvers.Count - 1; k >= 0; k--) Z3_solver_dec_ref(ctx, solvers[k]);
+        for (var k = tactics.Count - 1; k >= 0; k--) Z3_tactic_dec_ref(ctx, tactics[k]);
         for (var k = asts.Count - 1; k >= 0; k--) Z3_dec_ref(ctx, asts[k]);
         models.Clear();
         solvers.Clear();
+        tactics.Clear();
         asts.Clear();
         Z3_del_context(ctx);
         ctx = IntPtr.Zero;
