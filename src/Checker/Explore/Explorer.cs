@@ -62,12 +62,15 @@ internal sealed class Search(Configuration config, ExploreOptions options)
     private sealed class ChunkOutput(int shards)
     {
         public readonly List<Candidate>[] ByShard = Enumerable.Range(0, shards).Select(_ => new List<Candidate>()).ToArray();
-        public byte[] Arena = new byte[32 * 1024]; // about what a chunk of 64 states finds in the default spec: few regrowths
+        // Made on the first append: a level whose winners are derived again keeps no encoding in its candidates' outputs,
+        // and an arena made up front for each of them was 32 KB zeroed, then copied by the collector, for nothing.
+        public byte[] Arena = [];
         public int Used;
 
         public int Append(ReadOnlySpan<byte> bytes)
         {
-            if (Used + bytes.Length > Arena.Length) Array.Resize(ref Arena, Math.Max(Arena.Length * 2, Used + bytes.Length));
+            // 32 KB at first: about what a chunk of 64 states finds in the default spec, so few regrowths.
+            if (Used + bytes.Length > Arena.Length) Array.Resize(ref Arena, Math.Max(Math.Max(Arena.Length * 2, 32 * 1024), Used + bytes.Length));
             bytes.CopyTo(Arena.AsSpan(Used));
             Used += bytes.Length;
             return Used - bytes.Length;
@@ -252,7 +255,8 @@ internal sealed class Search(Configuration config, ExploreOptions options)
 
     private int ExpandOne(Worker w, Level level, int pos, bool expand, ChunkOutput output, ref int anySuccessor)
     {
-        var s = w.Form.Decode(level.Get(pos, w));
+        // Transient: s is read only until this worker decodes its next state (its successors are encoded at once).
+        var s = w.Form.Decode(level.Get(pos, w), transient: true);
         var id = level.Base + pos;
         var cat = config.Catalogue;
 
@@ -379,7 +383,7 @@ internal sealed class Search(Configuration config, ExploreOptions options)
                 {
                     var cand = winners[j].Cand;
                     // Winners come in parent order: a parent's several successors share one decoding.
-                    if (cand.ParentPos != parentPos) (parent, parentPos) = (w.Form.Decode(level.Get(cand.ParentPos, w)), cand.ParentPos);
+                    if (cand.ParentPos != parentPos) (parent, parentPos) = (w.Form.Decode(level.Get(cand.ParentPos, w), transient: true), cand.ParentPos);
                     var after = config.Semantics.Successor(parent!, alphabet[cand.Action], cat, w.Events, refCountEvents: false, transient: true);
                     var bytes = w.Form.Encode(after, w.Perm, out _);
                     output.Append(bytes);

@@ -486,7 +486,15 @@ public sealed class CanonicalForm
     /// The state an encoding stands for: a member of its class (counters as ranks, slots in the canonical
     /// order), from which the explorer expands. <c>Encode(Decode(b))</c> gives <c>b</c> again.
     /// </summary>
-    public State Decode(ReadOnlySpan<byte> b)
+    public State Decode(ReadOnlySpan<byte> b) => Decode(b, transient: false);
+
+    /// <summary>
+    /// <see cref="Decode(ReadOnlySpan{byte})"/>; with <paramref name="transient"/>, the state's tables are this instance's
+    /// own arrays, which the next transient decoding overwrites: for a search that reads each decoded state only until it
+    /// decodes the next one (its successors are encoded at once). Decoding was the largest share of a search's
+    /// allocations (the heap array alone about a quarter), and so of its garbage collections.
+    /// </summary>
+    public State Decode(ReadOnlySpan<byte> b, bool transient)
     {
         var at = 0;
         byte Byte(ReadOnlySpan<byte> src) => src[at++];
@@ -495,26 +503,26 @@ public sealed class CanonicalForm
 
         var phase = (ProcessPhase)Byte(b);
         var indexCounter = Short(b);
-        var defs = new DefState[cat.Defs.Count];
+        var defs = transient ? (decDefs ??= new DefState[cat.Defs.Count]) : new DefState[cat.Defs.Count];
         for (var d = 0; d < defs.Length; d++)
             defs[d] = new DefState(Short(b), Byte(b) != 0, Ref(b));
-        var cache = new CacheEntry[cat.Modules.Count];
+        var cache = transient ? (decCache ??= new CacheEntry[cat.Modules.Count]) : new CacheEntry[cat.Modules.Count];
         for (var k = 0; k < cache.Length; k++)
             cache[k] = new CacheEntry(Byte(b) != 0, Short(b), Byte(b) != 0, Ref(b), (sbyte)(Byte(b) - 1));
-        var globals = new CGlobals[cat.Globals.Count];
+        var globals = transient ? (decGlobals ??= new CGlobals[cat.Globals.Count]) : new CGlobals[cat.Globals.Count];
         for (var g = 0; g < globals.Length; g++)
             globals[g] = new CGlobals(Short(b), Byte(b) != 0);
-        var interps = new InterpState[interpCount];
+        var interps = transient ? (decInterps ??= new InterpState[interpCount]) : new InterpState[interpCount];
         for (var p = 0; p < interpCount; p++)
         {
             var status = (InterpStatus)Byte(b);
             if (status == InterpStatus.NotCreated) { interps[p] = InterpState.NotCreated; continue; }
             var kind = (InterpKind)Byte(b);
             var born = (int)Byte(b);
-            var sys = new ObjId[cat.Modules.Count];
+            var sys = transient ? (decSys[p] ??= new ObjId[cat.Modules.Count]) : new ObjId[cat.Modules.Count];
             for (var m = 0; m < sys.Length; m++) sys[m] = Ref(b);
             var top = Short(b);
-            var mbi = new ObjId[top == 0 ? 0 : top + 1];
+            var mbi = transient ? Scratch(ref decMbi[p], top == 0 ? 0 : top + 1) : new ObjId[top == 0 ? 0 : top + 1];
             if (top > 0) mbi[0] = ObjId.None;
             for (var x = 1; x <= top; x++) mbi[x] = Ref(b);
             var sysDict = Ref(b);
@@ -523,10 +531,17 @@ public sealed class CanonicalForm
             for (var d = 0; d < ownMCopy.Length; d++) ownMCopy[d] = Ref(b);
             var ownKeys = new bool[Byte(b)];
             for (var k = 0; k < ownKeys.Length; k++) ownKeys[k] = Byte(b) != 0;
+            // Transient: the slot's record from the last decoding has the same tables (rewritten in place above); if its
+            // other fields are the same too, it is this slot as decoded now, so it is kept rather than made again.
+            if (transient && interps[p] is { } last && last.Status == status && last.Kind == kind && last.Born == born &&
+                last.SysDictCopy == sysDict && last.BuiltinsCopy == builtins && ownMCopy.Length == 0 && ownKeys.Length == 0 &&
+                last.OwnMCopy.Count == 0 && last.OwnKeys.Count == 0 &&
+                last.SysModules.SameArray(ValueArray.Own(sys)) && last.ModulesByIndex.SameArray(ValueArray.Own(mbi)))
+                continue;
             interps[p] = new InterpState(status, kind, born, ValueArray.Own(sys), ValueArray.Own(mbi), sysDict, builtins,
                 ownMCopy.Length == 0 ? default : ValueArray.Own(ownMCopy), ownKeys.Length == 0 ? default : ValueArray.Own(ownKeys));
         }
-        var heap = new HeapObject[Short(b)];
+        var heap = transient ? Scratch(ref decHeap, Short(b)) : new HeapObject[Short(b)];
         for (var x = 0; x < heap.Length; x++)
         {
             var kindByte = Byte(b);
@@ -540,5 +555,25 @@ public sealed class CanonicalForm
         }
         return new State(phase, ValueArray.Own(interps), ValueArray.Own(defs), ValueArray.Own(cache),
             ValueArray.Own(globals), indexCounter, ValueArray.Own(heap));
+    }
+
+    // The arrays of transient decodings (see Decode): fixed lengths made once; the heap and each slot's
+    // modules-by-index by length, since their lengths vary from state to state and a state's table has its exact length.
+    private DefState[]? decDefs;
+    private CacheEntry[]? decCache;
+    private CGlobals[]? decGlobals;
+    private InterpState[]? decInterps;
+    private ObjId[]?[]? decSysSlots;
+    private ObjId[]?[] decSys => decSysSlots ??= new ObjId[]?[interpCount];
+    private ObjId[]?[]?[]? decMbiSlots;
+    private ObjId[]?[]?[] decMbi => decMbiSlots ??= new ObjId[]?[]?[interpCount];
+    private HeapObject[]?[]? decHeap;
+
+    /// <summary>The array of <paramref name="length"/> elements kept in <paramref name="byLength"/>, made on first use.</summary>
+    private static T[] Scratch<T>(ref T[]?[]? byLength, int length)
+    {
+        if (length == 0) return [];
+        if (byLength is null || byLength.Length <= length) Array.Resize(ref byLength, Math.Max(length + 1, (byLength?.Length ?? 0) * 2));
+        return byLength[length] ??= new T[length];
     }
 }

@@ -48,8 +48,9 @@ public sealed class Machine
     // Whether an object (or a C global) may have been written since the machine was loaded: if not, and the
     // numbering is the source's, the source's heap (globals) is the result.
     private bool heapChanged, globalsChanged;
-    // Whether increfs and decrefs are recorded as events (frees always are): a search whose properties are all settled
-    // reads no event but the hazards', which are frees and interpreter ends, and they are most of a step's events.
+    // Whether increfs and decrefs are recorded as events (and frees that cannot be hazards): a search whose properties
+    // are all settled reads no event but the hazards', which are frees and interpreter ends, and the rest are most of a
+    // step's events.
     private bool refCountEvents = true;
     // Whether the state Freeze builds is transient: read only until this thread's next transition, so its tables may
     // be arrays the machine reuses (a search that encodes each successor at once allocates no table per step).
@@ -120,7 +121,7 @@ public sealed class Machine
     /// A workspace for one transition from <paramref name="state"/>, recording its events into <paramref name="eventList"/>
     /// (empty); give it back with <see cref="Return"/> when done.
     /// </summary>
-    /// <param name="refCountEvents">false: increfs and decrefs are not recorded (frees and every other event are)</param>
+    /// <param name="refCountEvents">false: increfs, decrefs and frees that are no hazard are not recorded (every other event is)</param>
     /// <param name="transient">true: the state the transition builds is read only until this thread's next transition</param>
     internal static Machine Rent(Catalogue catalogue, State state, List<Event> eventList, bool refCountEvents = true, bool transient = false)
     {
@@ -232,7 +233,12 @@ public sealed class Machine
     private void Free(ObjId id)
     {
         var o = heap[id.Value];
-        Emit(new RefEvent(RefOp.Free, Current, DomainOf(Current), id, o));
+        // Without ref-count events nothing reads a free but the crash prediction, which looks only at hazards (Hazards.At:
+        // a free under another allocator domain, or of an object whose owner has ended, as the machine's statuses say at
+        // this point): the other frees are left out too. They were most of the events, each one allocated.
+        var domain = DomainOf(Current);
+        if (refCountEvents || o.Domain != domain || interps[o.Owner].Status == InterpStatus.Ended)
+            Emit(new RefEvent(RefOp.Free, Current, domain, id, o));
         freed[id.Value] = true;
         freedCount++;
         // Clear the references first so a cycle through this object cannot reach it again.

@@ -273,8 +273,9 @@ public abstract class Semantics
     /// events, without the <see cref="Outcome"/> (whose crash text costs more than many steps) and into
     /// <paramref name="events"/>, a list the caller reuses (it is cleared first; it is valid until the caller's next
     /// step). <paramref name="action"/> must be enabled in <paramref name="s"/>: unlike <see cref="Apply"/>, nothing checks it.
-    /// With <paramref name="refCountEvents"/> false, increfs and decrefs are left out of the events (frees and every
-    /// other event stay, so crashes are found as before), for a caller that reads no event. With
+    /// With <paramref name="refCountEvents"/> false, increfs and decrefs are left out of the events, and so are the frees
+    /// that are no hazard (every other event and every hazardous free stay, so crashes are found as before), for a caller
+    /// that reads no event. With
     /// <paramref name="transient"/>, the state is the caller's only until its next step on this thread: its tables may be
     /// arrays the next step reuses (for a search that encodes each successor at once and keeps only the encoding).
     /// </summary>
