@@ -115,6 +115,26 @@ public sealed class BmcTests
     }
 
     /// <summary>
+    /// On a terminal, BMC's progress line says what it is doing (building the formula, Z3 solving with the properties
+    /// still open), not the explicit engine's state counts, which it has none of; and the line is erased before the summary.
+    /// </summary>
+    [Fact]
+    public void On_a_terminal_bmc_shows_what_it_is_doing()
+    {
+        Assert.SkipUnless(Z3Library.Available, Z3Library.Missing);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = Verify.Checker.Cli.Run(["check", "--engine", "bmc", "--depth", "1", "--semantics", "cpython-3.12", "--out", CliRunner.TempDir()],
+            stdout, stderr, errTerminal: true, cancel: TestContext.Current.CancellationToken);
+        Assert.Equal(1, code); // a subinterpreter import needs two steps: unwitnessed at depth 1
+        var err = stderr.ToString();
+        Assert.StartsWith("\rcpython-3.12: depth 1 of 1: building the formula, ", err);
+        Assert.Contains("\rcpython-3.12: depth 1 of 1: Z3 solving (", err);
+        Assert.DoesNotContain("states/s", err);
+        Assert.Equal("", err.Split('\r')[^2].Trim());
+    }
+
+    /// <summary>
     /// The emitted query means what BMC found: run by Z3 as a script, each property's check is sat exactly when that
     /// property finds something within the bound. Under cpython-3.11 at depth 1, creating a subinterpreter already
     /// decrefs main's sys m_copy (D1 of the semantics document, a 1-step trace), while no free can be foreign: 3.11

@@ -22,7 +22,7 @@ public sealed record ExploreOptions
     public bool StopAtFirstViolation { get; init; }
     /// <summary>Also count states without symmetry reduction (the sum of orbit sizes).</summary>
     public bool CountUnreduced { get; init; } = true;
-    /// <summary>Called about once a second from the searching thread.</summary>
+    /// <summary>Called about once a second, from the searching thread (the symbolic engine's: from a timer while Z3 solves).</summary>
     public Action<ExploreProgress>? OnProgress { get; init; }
     public CancellationToken Cancel { get; init; }
     /// <summary>
@@ -42,4 +42,7 @@ public sealed record ExploreOptions
 public sealed record ExploreProgress(int Depth, long Distinct, long Generated, long Frontier, TimeSpan Elapsed, long MemoryBytes)
 {
     public double StatesPerSecond => Elapsed.TotalSeconds > 0 ? Distinct / Elapsed.TotalSeconds : 0;
+
+    /// <summary>The symbolic engine's snapshot: what it is doing (it enumerates no states, so it has no counts to show).</summary>
+    public string? Activity { get; init; }
 }

@@ -12,9 +12,11 @@ internal sealed class ProgressLine(TextWriter err, string label)
     private int width;
 
     public void Report(ExploreProgress p) =>
-        Show($"depth {p.Depth}, {CheckText.N(p.Distinct)} distinct, {CheckText.N(p.Generated)} generated, " +
-             $"{CheckText.N(p.Frontier)} queued, {CheckText.N((long)p.StatesPerSecond)} states/s, {CheckText.Bytes(p.MemoryBytes)}, " +
-             $"{p.Elapsed:hh\\:mm\\:ss}");
+        Show(p.Activity is { } activity
+            ? $"{activity}, {CheckText.Bytes(p.MemoryBytes)}, {p.Elapsed:hh\\:mm\\:ss}"
+            : $"depth {p.Depth}, {CheckText.N(p.Distinct)} distinct, {CheckText.N(p.Generated)} generated, " +
+              $"{CheckText.N(p.Frontier)} queued, {CheckText.N((long)p.StatesPerSecond)} states/s, {CheckText.Bytes(p.MemoryBytes)}, " +
+              $"{p.Elapsed:hh\\:mm\\:ss}");
 
     /// <summary>Rewrites the line with <paramref name="status"/> after the label (any long-running command's progress).</summary>
     public void Show(string status)

@@ -109,6 +109,7 @@ public static class Bmc
         for (var t = 1; t <= depth && found.Count < properties.Count; t++)
         {
             if (options.Cancel.IsCancellationRequested) { stop = StopReason.Cancelled; break; }
+            Report(options, clock, $"depth {t} of {depth}: building the formula");
             var act = alg.Variable($"act_{t}", false, [.. Enumerable.Range(0, actions.Count)]);
             actVars.Add(act);
             var region = initial.Heap.Count + (t - 1) * RegionSlots.StepSize;
@@ -155,7 +156,9 @@ public static class Bmc
                 foreach (var assertion in assertions) query.Assert(assertion);
                 query.Assert(alg.TermOf(open.Values.Aggregate(alg.False, alg.Or)));
                 var checkClock = Stopwatch.StartNew();
-                var answer = query.Check();
+                // A query can take minutes: the progress line says so, with the time ticking, until Z3 answers.
+                var activity = $"depth {t} of {depth}: Z3 solving ({open.Count} {(open.Count == 1 ? "property" : "properties")} open)";
+                var answer = WithProgress(options, clock, activity, query.Check);
                 if (Diagnostics) Console.Error.WriteLine($"bmc: depth {t}, {open.Count} open: {answer} in {checkClock.Elapsed.TotalSeconds:F2} s (built at {clock.Elapsed.TotalSeconds:F1} s)");
                 if (answer == SolveResult.Unsat) break;
                 if (answer == SolveResult.Unknown)
@@ -173,7 +176,6 @@ public static class Bmc
                 }
             }
             if (stop != StopReason.DepthBound) { reached = t - 1; break; }
-            options.OnProgress?.Invoke(new ExploreProgress(t, 0, 0, 0, clock.Elapsed, GC.GetTotalMemory(false)));
         }
 
         if (smt2Path is not null) WriteSmt2(smt2Path, z3, alg, assertions, allTerms, depth);
@@ -187,6 +189,26 @@ public static class Bmc
             false, 1, stop, 0) { Symbolic = true };
         return new ExploreResult(config, stats, verdicts);
     }
+
+    /// <summary>Runs <paramref name="work"/> while reporting <paramref name="activity"/> now and every second, until it returns.</summary>
+    private static TResult WithProgress<TResult>(ExploreOptions options, Stopwatch clock, string activity, Func<TResult> work)
+    {
+        if (options.OnProgress is null) return work();
+        var timer = new Timer(_ => Report(options, clock, activity), null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            // Wait for a report under way, so none comes after the caller has moved on (or cleared the line).
+            using var done = new ManualResetEvent(false);
+            if (timer.Dispose(done)) done.WaitOne();
+        }
+    }
+
+    private static void Report(ExploreOptions options, Stopwatch clock, string activity) =>
+        options.OnProgress?.Invoke(new ExploreProgress(0, 0, 0, 0, clock.Elapsed, Process.GetCurrentProcess().WorkingSet64) { Activity = activity });
 
     /// <summary>The state after a step: each term the chosen action's, as a fresh variable equal to it (so terms stay per step).</summary>
     private static SymState<Z> Merge(Z3Algebra alg, List<Term> assertions, Z act, List<SymState<Z>> successors, int t)
