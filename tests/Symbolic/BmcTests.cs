@@ -11,9 +11,8 @@ namespace Verify.Tests.Symbolic;
 
 /// <summary>
 /// BMC against the exhaustive search, an independent engine, on the built-in default spec: for each encoded semantics
-/// and every property, the same verdict and the same shortest counterexample length. Depth 2 for all seven: about 170 s
-/// for the seven together here since the tactic pipeline of 4609b6b (depth 3 takes minutes per query,
-/// docs/benchmarks.md).
+/// and every property, the same verdict and the same shortest counterexample length. Depth 2 for all seven: about 100 s
+/// for the seven together here (depth 3 takes about 10 minutes for one semantics, docs/benchmarks.md).
 /// </summary>
 public sealed class BmcTests
 {

@@ -37,6 +37,32 @@ public sealed class Z3BindingTests
         Assert.True(m.Bool(z3.Eq(z3.BvAdd(x, y), z3.Num(10, bv8))));
     }
 
+    /// <summary>
+    /// Preprocessing once and querying the result many times (as BMC does per depth): solving <c>x = y + 1</c> away leaves
+    /// formulas without x; a model of them plus <c>y = 5</c> has no x, and converted back it must give x = 6. A tactic
+    /// pipeline solver bit-blasts and answers the same queries. Everything made is owned and released with the context.
+    /// </summary>
+    [Fact]
+    public void A_preprocessed_goal_answers_queries_and_its_models_convert_back()
+    {
+        using var z3 = Z3();
+        var bv8 = z3.BitVector(8);
+        var (x, y) = (z3.Const("x", bv8), z3.Const("y", bv8));
+        var pre = z3.Preprocess([z3.Eq(x, z3.BvAdd(y, z3.Num(1, bv8))), z3.BvUlt(x, z3.Num(10, bv8))], "simplify", "solve-eqs");
+        Assert.NotNull(pre);
+        Assert.DoesNotContain(pre.Formulas, f => System.Text.RegularExpressions.Regex.IsMatch(z3.ToString(f), @"\bx\b")); // x is solved away
+        var q = z3.TacticSolver("bit-blast", "sat");
+        foreach (var f in pre.Formulas) q.Assert(f);
+        q.Assert(z3.Eq(y, z3.Num(5, bv8)));
+        Assert.Equal(SolveResult.Sat, q.Check());
+        Assert.Equal(6UL, pre.Convert(q.Model()).UInt(x));
+        var q2 = z3.TacticSolver("bit-blast", "sat");
+        foreach (var f in pre.Formulas) q2.Assert(f);
+        q2.Assert(z3.Eq(y, z3.Num(9, bv8))); // then x = 10, not below 10
+        Assert.Equal(SolveResult.Unsat, q2.Check());
+        Assert.True(z3.Owned > 0);
+    }
+
     [Fact]
     public void Push_and_pop_scope_the_assertions()
     {

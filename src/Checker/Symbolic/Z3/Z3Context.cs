@@ -27,6 +27,8 @@ public sealed class Z3Context : IDisposable
     private readonly List<IntPtr> solvers = [];
     private readonly List<IntPtr> models = [];
     private readonly List<IntPtr> tactics = [];
+    private readonly List<IntPtr> goals = [];
+    private readonly List<IntPtr> results = [];
     private readonly Dictionary<uint, Sort> bitVectorSorts = [];
     private Sort? boolSort;
 
@@ -179,6 +181,39 @@ public sealed class Z3Context : IDisposable
         return Marshal.PtrToStringUTF8(output) ?? "";
     }
 
+    /// <summary>
+    /// Runs <paramref name="tactics"/> once on <paramref name="assertions"/> (with models kept), for many queries over the
+    /// same formula: null if the result is not one subgoal (decided, or split), else the subgoal. A model of a query over
+    /// the subgoal's formulas becomes one of the assertions through <see cref="Preprocessed.Convert"/>.
+    /// </summary>
+    public Preprocessed? Preprocess(IEnumerable<Term> assertions, params string[] tactics)
+    {
+        var goal = Z3_mk_goal(Handle, true, false, false);
+        Check("a goal");
+        Z3_goal_inc_ref(ctx, goal);
+        goals.Add(goal);
+        foreach (var a in assertions) Z3_goal_assert(ctx, goal, a.Handle);
+        Check("the goal's assertions");
+        var pipeline = IntPtr.Zero;
+        foreach (var name in tactics)
+        {
+            var t = OwnTactic(Z3_mk_tactic(Handle, name), $"the tactic {name}");
+            pipeline = pipeline == IntPtr.Zero ? t : OwnTactic(Z3_tactic_and_then(Handle, pipeline, t), "and-then");
+        }
+        var result = Z3_tactic_apply(Handle, pipeline, goal);
+        Check("the tactics");
+        Z3_apply_result_inc_ref(ctx, result);
+        results.Add(result);
+        if (Z3_apply_result_get_num_subgoals(ctx, result) != 1) return null;
+        var sub = Z3_apply_result_get_subgoal(ctx, result, 0);
+        Z3_goal_inc_ref(ctx, sub);
+        goals.Add(sub);
+        var formulas = new List<Term>();
+        var n = Z3_goal_size(ctx, sub);
+        for (uint k = 0; k < n; k++) formulas.Add(Own(Z3_goal_formula(ctx, sub, k), "a subgoal's formula"));
+        return new Preprocessed(this, sub, formulas);
+    }
+
     private IntPtr OwnTactic(IntPtr t, string what)
     {
         Check(what);
@@ -204,7 +239,7 @@ public sealed class Z3Context : IDisposable
     }
 
     /// <summary>Handles made by this context, still owned (for tests of the bookkeeping).</summary>
-    public int Owned => asts.Count + solvers.Count + models.Count + tactics.Count;
+    public int Owned => asts.Count + solvers.Count + models.Count + tactics.Count + goals.Count + results.Count;
 
     public void Dispose()
     {
@@ -212,12 +247,30 @@ public sealed class Z3Context : IDisposable
         for (var k = models.Count - 1; k >= 0; k--) Z3_model_dec_ref(ctx, models[k]);
         for (var k = solvers.Count - 1; k >= 0; k--) Z3_solver_dec_ref(ctx, solvers[k]);
         for (var k = tactics.Count - 1; k >= 0; k--) Z3_tactic_dec_ref(ctx, tactics[k]);
+        for (var k = goals.Count - 1; k >= 0; k--) Z3_goal_dec_ref(ctx, goals[k]);
+        for (var k = results.Count - 1; k >= 0; k--) Z3_apply_result_dec_ref(ctx, results[k]);
         for (var k = asts.Count - 1; k >= 0; k--) Z3_dec_ref(ctx, asts[k]);
         models.Clear();
         solvers.Clear();
         tactics.Clear();
+        goals.Clear();
+        results.Clear();
         asts.Clear();
         Z3_del_context(ctx);
         ctx = IntPtr.Zero;
     }
+}
+
+/// <summary>The one subgoal of a preprocessing (<see cref="Z3Context.Preprocess"/>): its formulas, and the way back to the original goal's models.</summary>
+public sealed class Preprocessed
+{
+    private readonly Z3Context z3;
+    private readonly IntPtr subgoal;
+
+    internal Preprocessed(Z3Context z3, IntPtr subgoal, IReadOnlyList<Term> formulas) => (this.z3, this.subgoal, Formulas) = (z3, subgoal, formulas);
+
+    public IReadOnlyList<Term> Formulas { get; }
+
+    /// <summary>A model of the original assertions from <paramref name="model"/>, a model of <see cref="Formulas"/> (and more).</summary>
+    public Z3Model Convert(Z3Model model) => new(z3, z3.OwnModel(Z3_goal_convert_model(z3.Handle, subgoal, model.Handle)));
 }

@@ -83,6 +83,18 @@ internal static partial class Z3Native
     [DllImport(Lib)] public static extern IntPtr Z3_mk_bvult(IntPtr ctx, IntPtr l, IntPtr r);
 
     [DllImport(Lib)] public static extern IntPtr Z3_mk_solver(IntPtr ctx);
+    [DllImport(Lib)] public static extern IntPtr Z3_mk_goal(IntPtr ctx, bool models, bool unsatCores, bool proofs);
+    [DllImport(Lib)] public static extern void Z3_goal_inc_ref(IntPtr ctx, IntPtr g);
+    [DllImport(Lib)] public static extern void Z3_goal_dec_ref(IntPtr ctx, IntPtr g);
+    [DllImport(Lib)] public static extern void Z3_goal_assert(IntPtr ctx, IntPtr g, IntPtr a);
+    [DllImport(Lib)] public static extern uint Z3_goal_size(IntPtr ctx, IntPtr g);
+    [DllImport(Lib)] public static extern IntPtr Z3_goal_formula(IntPtr ctx, IntPtr g, uint idx);
+    [DllImport(Lib)] public static extern IntPtr Z3_goal_convert_model(IntPtr ctx, IntPtr g, IntPtr m);
+    [DllImport(Lib)] public static extern IntPtr Z3_tactic_apply(IntPtr ctx, IntPtr t, IntPtr g);
+    [DllImport(Lib)] public static extern void Z3_apply_result_inc_ref(IntPtr ctx, IntPtr r);
+    [DllImport(Lib)] public static extern void Z3_apply_result_dec_ref(IntPtr ctx, IntPtr r);
+    [DllImport(Lib)] public static extern uint Z3_apply_result_get_num_subgoals(IntPtr ctx, IntPtr r);
+    [DllImport(Lib)] public static extern IntPtr Z3_apply_result_get_subgoal(IntPtr ctx, IntPtr r, uint i);
     [DllImport(Lib)] public static extern IntPtr Z3_eval_smtlib2_string(IntPtr ctx, [MarshalAs(UnmanagedType.LPUTF8Str)] string script);
     [DllImport(Lib)] public static extern IntPtr Z3_mk_tactic(IntPtr ctx, [MarshalAs(UnmanagedType.LPUTF8Str)] string name);
     [DllImport(Lib)] public static extern void Z3_tactic_inc_ref(IntPtr ctx, IntPtr t);

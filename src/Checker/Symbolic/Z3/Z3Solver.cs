@@ -59,6 +59,8 @@ public sealed class Z3Model
 
     internal Z3Model(Z3Context z3, IntPtr model) => (this.z3, this.model) = (z3, model);
 
+    internal IntPtr Handle => model;
+
     private IntPtr Eval(Term t)
     {
         if (!Z3_model_eval(z3.Handle, model, t.Handle, true, out var value)) throw new Z3Exception("Z3 could not evaluate a term in the model");
