@@ -106,6 +106,9 @@ public static class Bmc
             if (alg.KnownBool(SymProperties.Finding(p, m0, null, null)) == true)
                 found[p] = Confirm(config, p, []);
 
+        // Z3 stops early only when interrupted: by Ctrl-C / SIGTERM, or by the --max-seconds timer.
+        StopReason Interrupted() => options.Cancel.IsCancellationRequested ? StopReason.Cancelled : StopReason.MaxSeconds;
+
         var actions = config.Alphabet;
         var actVars = new List<Z>();
         var allTerms = properties.ToDictionary(p => p, _ => new List<Z>());
@@ -168,26 +171,17 @@ public static class Bmc
                 }
                 catch (Z3Exception) when (options.Cancel.IsCancellationRequested || clock.Elapsed.TotalSeconds >= options.MaxSeconds)
                 {
-                    stop = options.Cancel.IsCancellationRequested ? StopReason.Cancelled : StopReason.MaxSeconds;
+                    stop = Interrupted();
                 }
                 if (Diagnostics) Console.Error.WriteLine($"bmc: depth {t}: preprocessed in {preClock.Elapsed.TotalSeconds:F2} s ({(pre is null ? "not one subgoal" : $"{pre.Formulas.Count} formulas")})");
             }
             while (open.Count > 0 && stop == StopReason.DepthBound)
             {
-                Z3Solver query;
-                if (pre is not null)
-                {
-                    query = z3.TacticSolver(QueryTactics);
-                    foreach (var f in pre.Formulas) query.Assert(f);
-                    foreach (var (p, selector) in selectors)
-                        if (!open.ContainsKey(p)) query.Assert(alg.TermOf(alg.Not(selector)));
-                }
-                else
-                {
-                    query = z3.TacticSolver(FullTactics);
-                    foreach (var assertion in assertions) query.Assert(assertion);
-                    query.Assert(alg.TermOf(open.Values.Aggregate(alg.False, alg.Or)));
-                }
+                // The same question either way: some selected property finds something, the settled ones deselected.
+                var query = z3.TacticSolver(pre is null ? FullTactics : QueryTactics);
+                foreach (var f in pre?.Formulas ?? [.. assertions, alg.TermOf(anyOpen)]) query.Assert(f);
+                foreach (var (p, selector) in selectors)
+                    if (!open.ContainsKey(p)) query.Assert(alg.TermOf(alg.Not(selector)));
                 var checkClock = Stopwatch.StartNew();
                 // A query can take minutes: the progress line says so, with the time ticking, until Z3 answers.
                 var activity = $"depth {t} of {depth}: Z3 solving ({open.Count} {(open.Count == 1 ? "property" : "properties")} open)";
@@ -196,7 +190,7 @@ public static class Bmc
                 if (answer == SolveResult.Unsat) break;
                 if (answer == SolveResult.Unknown)
                 {
-                    stop = options.Cancel.IsCancellationRequested ? StopReason.Cancelled : StopReason.MaxSeconds;
+                    stop = Interrupted();
                     break;
                 }
                 // A model of the simplified formulas, completed for whatever the simplification took out.

@@ -132,42 +132,17 @@ public sealed class Z3Context : IDisposable
         return a;
     }
 
-    public Z3Solver Solver()
-    {
-        var s = Z3_mk_solver(Handle);
-        Check("a new solver");
-        Z3_solver_inc_ref(ctx, s);
-        solvers.Add(s);
-        return new Z3Solver(this, s);
-    }
-
-    /// <summary>
-    /// A solver specialised for one SMT-LIB logic, such as <c>QF_BV</c>: used without push/pop, Z3 runs that logic's
-    /// preprocessing (equation solving, bit-blasting) on each check, which the incremental solver skips.
-    /// </summary>
-    public Z3Solver Solver(string logic)
-    {
-        var s = Z3_mk_solver_for_logic(Handle, Z3_mk_string_symbol(Handle, logic));
-        Check($"a solver for {logic}");
-        Z3_solver_inc_ref(ctx, s);
-        solvers.Add(s);
-        return new Z3Solver(this, s);
-    }
+    public Z3Solver Solver() => OwnSolver(Z3_mk_solver(Handle), "a new solver");
 
     /// <summary>
     /// A one-shot solver that runs <paramref name="tactics"/> in turn on its assertions at each check (Z3's
     /// <c>and-then</c>), such as <c>simplify, solve-eqs, bit-blast, sat</c>.
     /// </summary>
-    public Z3Solver TacticSolver(params string[] tactics)
+    public Z3Solver TacticSolver(params string[] tactics) => OwnSolver(Z3_mk_solver_from_tactic(Handle, Pipeline(tactics)), "a solver from tactics");
+
+    private Z3Solver OwnSolver(IntPtr s, string what)
     {
-        var pipeline = IntPtr.Zero;
-        foreach (var name in tactics)
-        {
-            var t = OwnTactic(Z3_mk_tactic(Handle, name), $"the tactic {name}");
-            pipeline = pipeline == IntPtr.Zero ? t : OwnTactic(Z3_tactic_and_then(Handle, pipeline, t), "and-then");
-        }
-        var s = Z3_mk_solver_from_tactic(Handle, pipeline);
-        Check("a solver from tactics");
+        Check(what);
         Z3_solver_inc_ref(ctx, s);
         solvers.Add(s);
         return new Z3Solver(this, s);
@@ -194,13 +169,7 @@ public sealed class Z3Context : IDisposable
         goals.Add(goal);
         foreach (var a in assertions) Z3_goal_assert(ctx, goal, a.Handle);
         Check("the goal's assertions");
-        var pipeline = IntPtr.Zero;
-        foreach (var name in tactics)
-        {
-            var t = OwnTactic(Z3_mk_tactic(Handle, name), $"the tactic {name}");
-            pipeline = pipeline == IntPtr.Zero ? t : OwnTactic(Z3_tactic_and_then(Handle, pipeline, t), "and-then");
-        }
-        var result = Z3_tactic_apply(Handle, pipeline, goal);
+        var result = Z3_tactic_apply(Handle, Pipeline(tactics), goal);
         Check("the tactics");
         Z3_apply_result_inc_ref(ctx, result);
         results.Add(result);
@@ -212,6 +181,18 @@ public sealed class Z3Context : IDisposable
         var n = Z3_goal_size(ctx, sub);
         for (uint k = 0; k < n; k++) formulas.Add(Own(Z3_goal_formula(ctx, sub, k), "a subgoal's formula"));
         return new Preprocessed(this, sub, formulas);
+    }
+
+    /// <summary><paramref name="tactics"/> in turn (Z3's <c>and-then</c>), owned by this context.</summary>
+    private IntPtr Pipeline(string[] tactics)
+    {
+        var pipeline = IntPtr.Zero;
+        foreach (var name in tactics)
+        {
+            var t = OwnTactic(Z3_mk_tactic(Handle, name), $"the tactic {name}");
+            pipeline = pipeline == IntPtr.Zero ? t : OwnTactic(Z3_tactic_and_then(Handle, pipeline, t), "and-then");
+        }
+        return pipeline;
     }
 
     private IntPtr OwnTactic(IntPtr t, string what)

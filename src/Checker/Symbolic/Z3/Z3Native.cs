@@ -101,7 +101,6 @@ internal static partial class Z3Native
     [DllImport(Lib)] public static extern void Z3_tactic_dec_ref(IntPtr ctx, IntPtr t);
     [DllImport(Lib)] public static extern IntPtr Z3_tactic_and_then(IntPtr ctx, IntPtr a, IntPtr b);
     [DllImport(Lib)] public static extern IntPtr Z3_mk_solver_from_tactic(IntPtr ctx, IntPtr t);
-    [DllImport(Lib)] public static extern IntPtr Z3_mk_solver_for_logic(IntPtr ctx, IntPtr logic);
     [DllImport(Lib)] public static extern void Z3_solver_inc_ref(IntPtr ctx, IntPtr solver);
     [DllImport(Lib)] public static extern void Z3_solver_dec_ref(IntPtr ctx, IntPtr solver);
     [DllImport(Lib)] public static extern void Z3_solver_assert(IntPtr ctx, IntPtr solver, IntPtr a);
