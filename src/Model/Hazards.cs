@@ -35,17 +35,23 @@ public static class Hazards
         switch (events[k])
         {
             case RefEvent { Op: RefOp.Free } f:
-                // One free, one hazard: a foreign allocator is reported first, as glibc aborts in free()
-                // (exp4-d: 3.12.1 aborts, not segfaults, when S's dead objects are freed under main).
-                if (f.Object.Domain != f.ActorDomain) return HazardKind.ForeignAllocatorFree;
-                if (ended.Contains(f.Object.Owner)) return HazardKind.DeadOwnerFree;
-                return null;
+                return OfFree(f.Object, f.ActorDomain, ended.Contains(f.Object.Owner));
             case InterpLifecycle { Status: InterpStatus.Ended } e:
                 ended.Add(e.Interp);
                 return null;
             default:
                 return null;
         }
+    }
+
+    /// <summary>The hazard of freeing <paramref name="o"/> under allocator domain <paramref name="actorDomain"/>, if any.</summary>
+    internal static HazardKind? OfFree(HeapObject o, int actorDomain, bool ownerEnded)
+    {
+        // One free, one hazard: a foreign allocator is reported first, as glibc aborts in free()
+        // (exp4-d: 3.12.1 aborts, not segfaults, when S's dead objects are freed under main).
+        if (o.Domain != actorDomain) return HazardKind.ForeignAllocatorFree;
+        if (ownerEnded) return HazardKind.DeadOwnerFree;
+        return null;
     }
 
     internal static Hazard Make(HazardKind kind, int k, RefEvent f) => new(kind, k, f.Id, f.Object, f.Actor);

@@ -233,11 +233,11 @@ public sealed class Machine
     private void Free(ObjId id)
     {
         var o = heap[id.Value];
-        // Without ref-count events nothing reads a free but the crash prediction, which looks only at hazards (Hazards.At:
-        // a free under another allocator domain, or of an object whose owner has ended, as the machine's statuses say at
-        // this point): the other frees are left out too. They were most of the events, each one allocated.
+        // Without ref-count events nothing reads a free but the crash prediction, which looks only at hazards (Hazards.At,
+        // with the statuses the machine has at this point): the other frees are left out too. They were most of the
+        // events, each one allocated.
         var domain = DomainOf(Current);
-        if (refCountEvents || o.Domain != domain || interps[o.Owner].Status == InterpStatus.Ended)
+        if (refCountEvents || Hazards.OfFree(o, domain, interps[o.Owner].Status == InterpStatus.Ended) is not null)
             Emit(new RefEvent(RefOp.Free, Current, domain, id, o));
         freed[id.Value] = true;
         freedCount++;
