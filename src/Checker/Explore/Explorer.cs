@@ -289,6 +289,8 @@ internal sealed class Search(Configuration config, ExploreOptions options)
                 if (properties[p].Scope == PropertyScope.Transition && !book.HasShorterThan(p, depth + 1) &&
                     properties[p].Check(step ??= new Step(s, action, after, w.Events, cat)) is not null)
                     Found(p, depth + 1, ((long)pos << 16) | (long)a, id, a);
+            // An action that changed nothing leads back to s, which is visited: no encoding, no look-up.
+            if (ReferenceEquals(after, s)) continue;
 
             var bytes = w.Form.Encode(after, w.Perm, out var orbit);
             var fp = Fingerprint.Of(bytes);

@@ -142,6 +142,28 @@ public sealed class Machine
         return m;
     }
 
+    /// <summary>
+    /// Whether the code run so far left the process exactly as loaded: no event, no object or C global written, and every
+    /// table (phase, index counter, defs, cache, each interpreter's) equal to the source state's. A conservative answer:
+    /// a write that put back the value it replaced counts as a change (an incref, say, even if a decref followed).
+    /// </summary>
+    internal bool Untouched()
+    {
+        if (events.Count != 0 || heapChanged || globalsChanged || Phase != source.Phase || IndexCounter != source.IndexCounter) return false;
+        if (!defs.AsSpan().SequenceEqual(source.Defs.AsSpan()) || !cache.AsSpan().SequenceEqual(source.Cache.AsSpan())) return false;
+        var before = source.Interps.AsSpan();
+        for (var k = 0; k < interps.Length; k++)
+        {
+            var (i, b) = (interps[k], before[k]);
+            if (i.Status != b.Status || i.Kind != b.Kind || i.Born != b.Born || i.SysDictCopy != b.SysDictCopy || i.BuiltinsCopy != b.BuiltinsCopy ||
+                !i.SysModules.AsSpan().SequenceEqual(b.SysModules.AsSpan()) ||
+                !i.Mbi.AsSpan(0, i.MbiCount).SequenceEqual(b.ModulesByIndex.AsSpan()) ||
+                !i.OwnMCopy.AsSpan().SequenceEqual(b.OwnMCopy.AsSpan()) || !i.OwnKeys.AsSpan().SequenceEqual(b.OwnKeys.AsSpan()))
+                return false;
+        }
+        return true;
+    }
+
     /// <summary>Gives the workspace back for the thread's next transition; its event list stays the caller's.</summary>
     internal void Return()
     {
