@@ -119,9 +119,13 @@ public static class Bmc
             var act = alg.Variable($"act_{t}", false, [.. Enumerable.Range(0, actions.Count)]);
             actVars.Add(act);
             var region = initial.Heap.Count + (t - 1) * RegionSlots.StepSize;
+            // Each action runs on its own copy of the state; what follows an action in every step (the collectors and the
+            // crash rule) runs once, on the merged result: a collector's walks over every slot are the largest part of
+            // a cheap action's terms, and paid once per action they were about 40% of a step's formula.
             var successors = new List<SymState<Z>>();
             var enabled = alg.False;
-            var transitionFindings = properties.ToDictionary(p => p, _ => alg.False);
+            var (crashed, decrefCross, foreignFree, initAgain) = (alg.False, alg.False, alg.False, alg.False);
+            var run = new List<(Z Chosen, Model.Action Action)>();
             for (var k = 0; k < actions.Count; k++)
             {
                 var a = actions[k];
@@ -132,15 +136,29 @@ public static class Bmc
                 // An action never enabled here (e.g. clear_extension on 3.11) is not run: the state stays as it was, never chosen.
                 if (alg.KnownBool(on) == false) { successors.Add(m.S); continue; }
                 var owned = z3.Owned;
-                m.Step(a);
+                m.RunAction(a);
                 if (Diagnostics) Console.Error.WriteLine($"bmc: depth {t} {ActionText.Describe(a, cat)}: {z3.Owned - owned} terms");
                 successors.Add(m.S);
-                foreach (var p in properties)
-                    if (p.Scope == PropertyScope.Transition)
-                        transitionFindings[p] = alg.Ite(chosen, SymProperties.Finding(p, m, state, a), transitionFindings[p]);
+                run.Add((chosen, a));
+                crashed = alg.Ite(chosen, m.Crashed, crashed);
+                decrefCross = alg.Ite(chosen, m.DecrefCross, decrefCross);
+                foreignFree = alg.Ite(chosen, m.ForeignFree, foreignFree);
+                initAgain = alg.Ite(chosen, m.InitAgain, initAgain);
             }
             assertions.Add(alg.TermOf(enabled));
-            state = Merge(alg, assertions, act, successors, t);
+            var end = new SymMachine<Z>(alg, cat, version, Merge(alg, assertions, act, successors, $"{t}a"), new RegionSlots(region))
+            {
+                Crashed = crashed, DecrefCross = decrefCross, ForeignFree = foreignFree, InitAgain = initAgain,
+            };
+            var ownedBefore = z3.Owned;
+            end.EndStep(state);
+            if (Diagnostics) Console.Error.WriteLine($"bmc: depth {t} the collectors and the crash rule: {z3.Owned - ownedBefore} terms");
+            var transitionFindings = properties.ToDictionary(p => p, _ => alg.False);
+            foreach (var p in properties)
+                if (p.Scope == PropertyScope.Transition)
+                    foreach (var (chosen, a) in run)
+                        transitionFindings[p] = alg.Ite(chosen, SymProperties.Finding(p, end, state, a), transitionFindings[p]);
+            state = Merge(alg, assertions, act, [end.S], $"{t}");
             var judge = new SymMachine<Z>(alg, cat, version, state, new RegionSlots(region));
             reached = t;
             var open = new Dictionary<Property, Z>();
@@ -242,8 +260,11 @@ public static class Bmc
     private static void Report(ExploreOptions options, Stopwatch clock, string activity) =>
         options.OnProgress?.Invoke(new ExploreProgress(0, 0, 0, 0, clock.Elapsed, Process.GetCurrentProcess().WorkingSet64) { Activity = activity });
 
-    /// <summary>The state after a step: each term the chosen action's, as a fresh variable equal to it (so terms stay per step).</summary>
-    private static SymState<Z> Merge(Z3Algebra alg, List<Term> assertions, Z act, List<SymState<Z>> successors, int t)
+    /// <summary>
+    /// The chosen successor: each term the chosen action's, as a fresh variable (named with <paramref name="t"/>) equal to
+    /// it, so that terms stay per step. With one successor, its terms as fresh variables.
+    /// </summary>
+    private static SymState<Z> Merge(Z3Algebra alg, List<Term> assertions, Z act, List<SymState<Z>> successors, string t)
     {
         var result = successors[0].Clone();
         var arrays = successors.Select(s => s.Arrays().ToList()).ToList();

@@ -664,9 +664,29 @@ public sealed class SymMachine<T>
     public void Step(Action a)
     {
         var before = S.Clone();
+        RunAction(a);
+        EndStep(before);
+    }
+
+    /// <summary>
+    /// The first part of <see cref="Step"/>: the action alone, then main current again. The state may still hold the
+    /// action's garbage, and <see cref="Crashed"/> and the findings say what the action did.
+    /// </summary>
+    public void RunAction(Action a)
+    {
         Run(a);
         raised = A.False;
         Current = Interp.Main;
+    }
+
+    /// <summary>
+    /// The rest of <see cref="Step"/>, the same for every action: every live collector, then the crash rule against
+    /// <paramref name="before"/>, the state the step started from. BMC runs it once a step on the merged result of all
+    /// the actions' <see cref="RunAction"/>, with <see cref="Crashed"/> and the findings merged the same way, instead
+    /// of once per action.
+    /// </summary>
+    public void EndStep(SymState<T> before)
+    {
         When(A.Eq(S.Phase, A.Int((int)ProcessPhase.Running)), CollectAllLive);
         foreach (var ((_, b, _), (_, s, _)) in before.Arrays().Zip(S.Arrays()))
             for (var k = 0; k < s.Length; k++) s[k] = A.Ite(Crashed, b[k], s[k]);
