@@ -244,7 +244,10 @@ public static class Bmc
     private static TResult WithProgress<TResult>(ExploreOptions options, Stopwatch clock, string activity, Func<TResult> work)
     {
         if (options.OnProgress is null) return work();
-        var timer = new Timer(_ => Report(options, clock, activity), null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        // The first report now, on this thread: a timer's first tick may come after a short query has ended (the
+        // thread pool is slow to start one under load), and the line would then never say what was done.
+        Report(options, clock, activity);
+        var timer = new Timer(_ => Report(options, clock, activity), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         try
         {
             return work();
