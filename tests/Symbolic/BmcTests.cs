@@ -16,6 +16,25 @@ namespace Verify.Tests.Symbolic;
 /// </summary>
 public sealed class BmcTests
 {
+    /// <summary>
+    /// BMC and the exhaustive search on <paramref name="config"/> to <paramref name="depth"/>, every property: BMC covers
+    /// the depth, and each property gets the same verdict and the same shortest length. Returns BMC's result.
+    /// </summary>
+    private static ExploreResult BmcAgreesWithTheExplicitSearch(Configuration config, int depth)
+    {
+        var options = new ExploreOptions { Properties = IsolationProperties.All, MaxDepth = depth, Workers = 1 };
+        var expected = Explorer.Run(config, options);
+        var bmc = Bmc.Run(config, options);
+        Assert.Equal(StopReason.DepthBound, bmc.Stats.Stop);
+        foreach (var (e, b) in expected.Verdicts.Zip(bmc.Verdicts))
+        {
+            Assert.Equal(e.Property, b.Property);
+            Assert.True(e.Verdict == b.Verdict, $"{config.Semantics.Name} {e.Property.Name}: explicit {e.Verdict}, BMC {b.Verdict}");
+            Assert.Equal(e.Trace?.Length, b.Trace?.Length);
+        }
+        return bmc;
+    }
+
     [Theory]
     [InlineData("cpython-3.11", 2)]
     [InlineData("cpython-3.12", 2)]
@@ -27,17 +46,7 @@ public sealed class BmcTests
     public void Bmc_and_the_exhaustive_search_agree_on_the_default_spec(string semantics, int depth)
     {
         Assert.SkipUnless(Z3Library.Available, Z3Library.Missing);
-        var config = SpecFile.BuiltInCheckDefault().ConfigurationFor(SemanticsRegistry.Find(semantics)!);
-        var options = new ExploreOptions { Properties = IsolationProperties.All, MaxDepth = depth, Workers = 1 };
-        var expected = Explorer.Run(config, options);
-        var bmc = Bmc.Run(config, options);
-        Assert.Equal(StopReason.DepthBound, bmc.Stats.Stop);
-        foreach (var (e, b) in expected.Verdicts.Zip(bmc.Verdicts))
-        {
-            Assert.Equal(e.Property, b.Property);
-            Assert.True(e.Verdict == b.Verdict, $"{semantics} {e.Property.Name}: explicit {e.Verdict}, BMC {b.Verdict}");
-            Assert.Equal(e.Trace?.Length, b.Trace?.Length);
-        }
+        var bmc = BmcAgreesWithTheExplicitSearch(SpecFile.BuiltInCheckDefault().ConfigurationFor(SemanticsRegistry.Find(semantics)!), depth);
         // Not vacuous: a subinterpreter importing the legacy module takes exactly two steps under every semantics (the
         // initial state has no subinterpreter: one step creates it, one imports), so BMC must witness it at step 2.
         Assert.Equal(2, bmc.Verdicts.Single(v => v.Property == IsolationProperties.SubinterpreterImportsLegacyModule).Trace?.Length);
@@ -66,16 +75,7 @@ public sealed class BmcTests
     public void Bmc_and_the_exhaustive_search_agree_at_depth_3_for_the_releases(string semantics)
     {
         Assert.SkipUnless(Z3Library.Available, Z3Library.Missing);
-        var config = SpecFile.BuiltInCheckDefault().ConfigurationFor(SemanticsRegistry.Find(semantics)!);
-        var options = new ExploreOptions { Properties = IsolationProperties.All, MaxDepth = 3, Workers = 1 };
-        var bmc = Bmc.Run(config, options);
-        var expected = Explorer.Run(config, options);
-        Assert.Equal(StopReason.DepthBound, bmc.Stats.Stop);
-        foreach (var (e, b) in expected.Verdicts.Zip(bmc.Verdicts))
-        {
-            Assert.True(e.Verdict == b.Verdict, $"{semantics} {e.Property.Name}: explicit {e.Verdict}, BMC {b.Verdict}");
-            Assert.Equal(e.Trace?.Length, b.Trace?.Length);
-        }
+        var bmc = BmcAgreesWithTheExplicitSearch(SpecFile.BuiltInCheckDefault().ConfigurationFor(SemanticsRegistry.Find(semantics)!), 3);
         var decref = bmc.Verdicts.Single(v => v.Property == IsolationProperties.NoCrossInterpreterDecref);
         Assert.Equal(Verdict.Violated, decref.Verdict);
         Assert.Equal(3, decref.Trace!.Length);
@@ -98,16 +98,7 @@ public sealed class BmcTests
         Assert.SkipUnless(Z3Library.Available, Z3Library.Missing);
         var spec = SpecParser.ParseText(
             "interpreters: [legacy]\nmodules: [_testsinglephase, _testsinglephase_basic_wrapper]\noperations: [new_interp, import]\n", "small.yaml");
-        var config = spec.ConfigurationFor(SemanticsRegistry.Find(semantics)!);
-        var options = new ExploreOptions { Properties = IsolationProperties.All, MaxDepth = 2, Workers = 1 };
-        var expected = Explorer.Run(config, options);
-        var bmc = Bmc.Run(config, options);
-        Assert.Equal(StopReason.DepthBound, bmc.Stats.Stop);
-        foreach (var (e, b) in expected.Verdicts.Zip(bmc.Verdicts))
-        {
-            Assert.True(e.Verdict == b.Verdict, $"{semantics} {e.Property.Name}: explicit {e.Verdict}, BMC {b.Verdict}");
-            Assert.Equal(e.Trace?.Length, b.Trace?.Length);
-        }
+        var bmc = BmcAgreesWithTheExplicitSearch(spec.ConfigurationFor(SemanticsRegistry.Find(semantics)!), 2);
         // Not vacuous, by hand: sub1 created, then importing there puts the module in its sys.modules (every strategy
         // loads a first import in a legacy sub). Under (a) and (b), main importing the def under its second name runs the
         // init again (the rename misses the per-interpreter/shared cache: docs/strategies.md), so init-once fails at 2;
