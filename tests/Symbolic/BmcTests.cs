@@ -12,7 +12,7 @@ namespace Verify.Tests.Symbolic;
 /// <summary>
 /// BMC against the exhaustive search, an independent engine, on the built-in default spec: for each encoded semantics
 /// and every property, the same verdict and the same shortest counterexample length. Depth 2 for all seven: about a minute
-/// for the seven together here; depth 3 for 3.12 and 3.13 (about four minutes each, docs/benchmarks.md).
+/// for the seven together here; depth 3 for 3.12 and 3.13 in BmcDepth3Tests (about four minutes each, docs/benchmarks.md).
 /// </summary>
 public sealed class BmcTests
 {
@@ -20,7 +20,7 @@ public sealed class BmcTests
     /// BMC and the exhaustive search on <paramref name="config"/> to <paramref name="depth"/>, every property: BMC covers
     /// the depth, and each property gets the same verdict and the same shortest length. Returns BMC's result.
     /// </summary>
-    private static ExploreResult BmcAgreesWithTheExplicitSearch(Configuration config, int depth)
+    internal static ExploreResult BmcAgreesWithTheExplicitSearch(Configuration config, int depth)
     {
         var options = new ExploreOptions { Properties = IsolationProperties.All, MaxDepth = depth, Workers = 1 };
         var expected = Explorer.Run(config, options);
@@ -56,32 +56,6 @@ public sealed class BmcTests
             Assert.Equal(1, bmc.Verdicts.Single(v => v.Property == IsolationProperties.NoCrossInterpreterDecref).Trace!.Length);
             Assert.Equal(2, bmc.Verdicts.Single(v => v.Property == IsolationProperties.InitOncePerProcess).Trace!.Length);
         }
-    }
-
-    /// <summary>
-    /// Depth 3 for the two releases with isolated interpreters, every property: about four minutes each here. Depth 3 is
-    /// the length they are best known for: the 3-step cross-interpreter decref. By hand, from the semantics document's
-    /// D4: main imports X (its <c>m_copy</c> is main's), a subinterpreter exists, and <c>clear_extension</c> there drops
-    /// <c>def.m_copy</c> while the subinterpreter is current; 3.13 still drops it there ("that reference is only the
-    /// second one", so nothing is freed, but the decref is foreign). BMC may find another trace of that length (3.13:
-    /// the isolated subinterpreter's refused import leaves main's record). Nothing shorter: a decref by a
-    /// subinterpreter needs one step to create it, and in two steps it can reach nothing of main's (3.12 and 3.13 keep
-    /// no <c>m_copy</c> of the core modules, and its own first import runs the init in it or, in 3.13, copies under
-    /// main without dropping anything).
-    /// </summary>
-    [Theory]
-    [InlineData("cpython-3.12")]
-    [InlineData("cpython-3.13")]
-    public void Bmc_and_the_exhaustive_search_agree_at_depth_3_for_the_releases(string semantics)
-    {
-        Assert.SkipUnless(Z3Library.Available, Z3Library.Missing);
-        var bmc = BmcAgreesWithTheExplicitSearch(SpecFile.BuiltInCheckDefault().ConfigurationFor(SemanticsRegistry.Find(semantics)!), 3);
-        var decref = bmc.Verdicts.Single(v => v.Property == IsolationProperties.NoCrossInterpreterDecref);
-        Assert.Equal(Verdict.Violated, decref.Verdict);
-        Assert.Equal(3, decref.Trace!.Length);
-        // The trace BMC found, replayed on the explicit model: a subinterpreter decrefs something of main's.
-        Assert.StartsWith("sub", decref.Trace.Finding.Message);
-        Assert.EndsWith("owned by main", decref.Trace.Finding.Message);
     }
 
     /// <summary>
