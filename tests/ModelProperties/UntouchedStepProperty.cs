@@ -28,7 +28,7 @@ public sealed class UntouchedStepProperty
             for (var k = 0; k < states.Count; k++)
             {
                 var s = states[k];
-                foreach (var a in cfg.Actions(s).Where(a => cfg.IsEnabled(s, a)))
+                foreach (var a in cfg.Actions(s)) // the enabled ones
                 {
                     Transition full;
                     try { full = cfg.Step(s, a); }

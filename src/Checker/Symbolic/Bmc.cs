@@ -121,7 +121,8 @@ public static class Bmc
             var region = initial.Heap.Count + (t - 1) * RegionSlots.StepSize;
             // Each action runs on its own copy of the state; what follows an action in every step (the collectors and the
             // crash rule) runs once, on the merged result: a collector's walks over every slot are the largest part of
-            // a cheap action's terms, and paid once per action they were about 40% of a step's formula.
+            // a cheap action's terms, and running them once makes a step's formula about 70% smaller (3.12, depth 2:
+            // 348,000 terms before, 105,000 after; docs/benchmarks.md).
             var successors = new List<SymState<Z>>();
             var enabled = alg.False;
             var (crashed, decrefCross, foreignFree, initAgain) = (alg.False, alg.False, alg.False, alg.False);
