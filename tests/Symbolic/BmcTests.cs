@@ -20,9 +20,9 @@ public sealed class BmcTests
     /// BMC and the exhaustive search on <paramref name="config"/> to <paramref name="depth"/>, every property: BMC covers
     /// the depth, and each property gets the same verdict and the same shortest length. Returns BMC's result.
     /// </summary>
-    internal static ExploreResult BmcAgreesWithTheExplicitSearch(Configuration config, int depth)
+    internal static ExploreResult BmcAgreesWithTheExplicitSearch(Configuration config, int depth, IReadOnlyList<Property>? properties = null)
     {
-        var options = new ExploreOptions { Properties = IsolationProperties.All, MaxDepth = depth, Workers = 1 };
+        var options = new ExploreOptions { Properties = properties ?? IsolationProperties.All, MaxDepth = depth, Workers = 1 };
         var expected = Explorer.Run(config, options);
         var bmc = Bmc.Run(config, options);
         Assert.Equal(StopReason.DepthBound, bmc.Stats.Stop);
