@@ -7,7 +7,6 @@ using static Verify.Tests.Reliability.ReliabilityHelpers;
 namespace Verify.Tests.Compare;
 
 /// <summary>Issue 8 for compare: an interruption stops it, the partial comparison is written marked incomplete, exit 3.</summary>
-[Collection(Reliability.RunAlone.Name)]
 public sealed class CompareInterruptionTests
 {
     [Fact]

@@ -11,7 +11,6 @@ namespace Verify.Tests.Conformance;
 /// once, the trace they ran is reported as interrupted (never as a verdict), the traces done before keep theirs, the
 /// result is marked incomplete with exit 3, and no file, scratch folder or process is left behind.
 /// </summary>
-[Collection(Reliability.RunAlone.Name)]
 public sealed class ConformInterruptionTests
 {
     /// <summary>

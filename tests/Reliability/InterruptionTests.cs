@@ -10,7 +10,6 @@ namespace Verify.Tests.Reliability;
 /// Interrupting long runs (issue 8): the search stops within about a second, the partial result is printed and
 /// written marked incomplete, the exit code is 3, and the output folder holds only whole files.
 /// </summary>
-[Collection(RunAlone.Name)]
 public sealed class InterruptionTests
 {
     /// <summary>A check that would run for hours: 3.13 has no fixpoint, and refcounts-exact holds on every path, so nothing ends it early.</summary>
