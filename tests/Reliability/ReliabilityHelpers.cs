@@ -58,9 +58,18 @@ internal static partial class ReliabilityHelpers
     public static void Signal(Process p, int signal) =>
         Assert.True(SysKill(p.Id, signal) == 0, $"kill({p.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
 
-    /// <summary>Starts <c>dotnet verify.dll ARGS</c> with stdout and stderr captured.</summary>
+    /// <summary>
+    /// Starts <c>dotnet verify.dll ARGS</c> with stdout and stderr captured, with SIGINT at its default action, as in a
+    /// terminal's foreground job. A process inherits an ignored SIGINT (a shell without job control ignores it in what it
+    /// starts in the background, and <c>nohup</c> does too), and the runtime, like CPython, then leaves it ignored, as
+    /// it should; the test suite run that way (seen: <c>(bash .ci/run &amp;)</c>) would otherwise send a Ctrl-C that
+    /// nothing receives.
+    /// </summary>
     public static (Process Process, StringWriterSync Out, StringWriterSync Err) StartVerify(params string[] args) =>
-        StartProcess("dotnet", [VerifyDll, .. args]);
+        StartProcess("env", [.. DefaultSigInt, "dotnet", VerifyDll, .. args]);
+
+    /// <summary><c>env</c>'s arguments (GNU coreutils 8.31 and later) that restore SIGINT's default action.</summary>
+    private static readonly string[] DefaultSigInt = ["--default-signal=INT"];
 
     /// <summary>
     /// Starts <c>dotnet verify.dll ARGS</c> as the leader of a process group of its own (through <c>setsid</c>), as a
@@ -68,7 +77,7 @@ internal static partial class ReliabilityHelpers
     /// it started, as a Ctrl-C on a terminal does.
     /// </summary>
     public static (Process Process, StringWriterSync Out, StringWriterSync Err) StartVerifyInOwnGroup(params string[] args) =>
-        StartProcess("setsid", ["dotnet", VerifyDll, .. args]);
+        StartProcess("setsid", ["env", .. DefaultSigInt, "dotnet", VerifyDll, .. args]);
 
     /// <summary>Sends <paramref name="signal"/> to every process of the group <paramref name="leader"/> leads.</summary>
     public static void SignalGroup(Process leader, int signal) =>
