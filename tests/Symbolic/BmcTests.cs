@@ -17,8 +17,9 @@ namespace Verify.Tests.Symbolic;
 public sealed class BmcTests
 {
     /// <summary>
-    /// BMC and the exhaustive search on <paramref name="config"/> to <paramref name="depth"/>, every property: BMC covers
-    /// the depth, and each property gets the same verdict and the same shortest length. Returns BMC's result.
+    /// BMC and the exhaustive search on <paramref name="config"/> to <paramref name="depth"/>, for
+    /// <paramref name="properties"/> (every property if null): BMC covers the depth, and each property gets the same
+    /// verdict and the same shortest length. Returns BMC's result.
     /// </summary>
     internal static ExploreResult BmcAgreesWithTheExplicitSearch(Configuration config, int depth, IReadOnlyList<Property>? properties = null)
     {
